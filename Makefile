@@ -43,12 +43,13 @@ demo: migrate
 run: demo
 	@echo "danvan: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@DEBUG=$${DEBUG:-1} bash -c 'trap "kill 0" INT TERM EXIT; \
-		$(PY) manage.py db_worker --no-startup-delay --interval 2 & \
+		$(PY) manage.py db_worker --no-reload --no-startup-delay --interval 2 & \
+		while sleep $${TICK_SECONDS:-300}; do $(PY) manage.py tick -v0; done & \
 		$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
 		wait -n'
 
 worker: migrate
-	@$(PY) manage.py db_worker --no-startup-delay
+	@$(PY) manage.py db_worker --no-reload --no-startup-delay
 
 tick: migrate
 	@$(PY) manage.py tick

@@ -30,3 +30,46 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class OrgTree:
+    """city PC → (dept A, dept B, commune PC); the Front is a separate root."""
+
+    def __init__(self):
+        from danvan.org.models import AdministrativeUnit, Agency
+        from danvan.org.tests.factories import AgencyFactory, UnitFactory
+
+        self.province = UnitFactory(level=AdministrativeUnit.Level.PROVINCE, code="92",
+                                    name="Thành phố Cần Thơ")
+        self.commune = UnitFactory(parent=self.province, name="Phường Vị Thanh")
+        self.city = AgencyFactory(code="ubnd-tp", name="UBND thành phố",
+                                  kind=Agency.Kind.PEOPLES_COMMITTEE, unit=self.province)
+        self.dept_a = AgencyFactory(code="so-a", name="Sở Nội vụ", parent=self.city,
+                                    unit=self.province)
+        self.dept_b = AgencyFactory(code="so-b", name="Sở Tư pháp", parent=self.city,
+                                    unit=self.province)
+        self.commune_pc = AgencyFactory(code="ubnd-xa", name="UBND phường Vị Thanh",
+                                        kind=Agency.Kind.PEOPLES_COMMITTEE, parent=self.city,
+                                        unit=self.commune)
+        self.front = AgencyFactory(code="mttq", name="Ủy ban MTTQ thành phố",
+                                   kind=Agency.Kind.FATHERLAND_FRONT, unit=self.province)
+
+    @property
+    def all(self):
+        return [self.city, self.dept_a, self.dept_b, self.commune_pc, self.front]
+
+
+@pytest.fixture
+def org_tree(db):
+    return OrgTree()
+
+
+@pytest.fixture
+def make_member(db):
+    """make_member(agency, role) → a user holding that one membership."""
+    from danvan.org.tests.factories import MembershipFactory
+
+    def make(agency, role):
+        return MembershipFactory(agency=agency, role=role).user
+
+    return make

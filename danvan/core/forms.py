@@ -12,9 +12,9 @@ class AccessibleErrorsMixin:
     Templates render errors as `<ul id="{{ field.auto_id }}_errors">` right after the input.
     """
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in list(self.errors):
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
@@ -29,7 +29,7 @@ class DeadlineForm(AccessibleErrorsMixin, forms.Form):
 
     mode = forms.ChoiceField(
         label=_("Calculate by"),
-        choices=[(MODE_RULE, _("Legal rule")), (MODE_DAYS, _("Number of days"))],
+        choices=[(MODE_RULE, _("By legal rule")), (MODE_DAYS, _("By number of days"))],
         initial=MODE_RULE,
         widget=forms.RadioSelect,
     )

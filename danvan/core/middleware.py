@@ -1,5 +1,7 @@
 import uuid
 
+from django.utils.cache import patch_vary_headers
+
 from danvan.core.request_context import RequestInfo, reset_request_info, set_request_info
 
 
@@ -23,4 +25,29 @@ class RequestContextMiddleware:
         finally:
             reset_request_info(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the user chose another language with the switch (cookie).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, which would show
+    English to every official whose browser happens to be set up in English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response

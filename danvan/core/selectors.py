@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from danvan.core.calendar import WorkingCalendar
@@ -40,7 +40,9 @@ def legal_rule_in_force(code: str, on: dt.date) -> LegalRule:
         LegalRule.objects.filter(code=code)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("-valid_from")
+        # Newest first; NULL ("since the law took effect") last, which PostgreSQL would
+        # otherwise put first in a descending order (SQLite puts it last).
+        .order_by(F("valid_from").desc(nulls_last=True))
         .first()
     )
     if rule is None:
@@ -76,13 +78,16 @@ def due_date(
     """Return the due date under the version of `rule_code` in force on `start`."""
     rule = legal_rule_in_force(rule_code, start)
     terms = rule_terms(rule)
-    try:
-        days = terms.period(complex_case=complex_case, remote=remote, extensions=extensions)
-    except DeadlineError as exc:
+    # Checked here, not by translating RuleTerms.period's error, so that each mistake gets
+    # its own message: a negative count is not "more than the rule allows".
+    if extensions < 0:
+        raise DeadlineError(_("The number of extensions cannot be negative."))
+    if extensions > rule.max_extensions:
         raise DeadlineError(
             _("Rule “%(code)s” allows at most %(n)d extension(s).")
             % {"code": rule.code, "n": rule.max_extensions}
-        ) from exc
+        )
+    days = terms.period(complex_case=complex_case, remote=remote, extensions=extensions)
     due = compute_due_date(
         terms,
         start,

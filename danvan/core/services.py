@@ -6,28 +6,12 @@ from danvan.core.audit import audit_log, diff_snapshots, model_snapshot
 from danvan.core.legal_rules_seed import SEED_RULES
 from danvan.core.models import LegalRule
 
-RULE_FIELDS = (
-    "title",
-    "period_days",
-    "unit",
-    "complex_days",
-    "remote_days",
-    "remote_complex_days",
-    "extension_days",
-    "max_extensions",
-    "law",
-    "article",
-    "source_keys",
-    "note",
-    "is_unsure",
-    "valid_from",
-    "valid_to",
-)
-
-
 def legal_rules_seed(*, actor=None) -> int:
-    """Add the seeded rules that are missing (by code and valid_from); return how many."""
-    created = 0
+    """Add the seeded rules that are missing (by code and valid_from); return how many.
+
+    One audit event lists what was added; nothing is written when nothing is missing.
+    """
+    created: list[str] = []
     with transaction.atomic():
         for data in SEED_RULES:
             fields = {k: v for k, v in data.items() if k not in ("code", "valid_from")}
@@ -35,14 +19,10 @@ def legal_rules_seed(*, actor=None) -> int:
                 code=data["code"], valid_from=data.get("valid_from"), defaults=fields
             )
             if was_created:
-                created += 1
-                audit_log(
-                    actor=actor,
-                    action="core.legal_rule_seed",
-                    obj=rule,
-                    changes={"after": model_snapshot(rule, RULE_FIELDS)},
-                )
-    return created
+                created.append(str(rule))
+        if created:
+            audit_log(actor=actor, action="core.legal_rules_seed", changes={"added": created})
+    return len(created)
 
 
 def reference_object_save(*, actor, obj: models.Model, is_new: bool, agency=None) -> models.Model:

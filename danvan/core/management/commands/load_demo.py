@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from danvan.core.services import legal_rules_seed
+from danvan.org.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent): Cần Thơ's units, agencies, one user per role."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            legal_rules_seed()
+            logins = load_demo()
+        if options["verbosity"] > 0:
+            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            for username, description in logins:
+                self.stdout.write(f"  {username:<18} {description}")
