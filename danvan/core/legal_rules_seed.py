@@ -12,7 +12,7 @@ import datetime as dt
 
 # Titles and notes are shown to officials, so they are in Vietnamese (data, not UI strings).
 UNQUALIFIED_DAYS = (
-    "CHƯA CHẮC CHẮN: điều luật ghi “ngày”, không ghi “ngày làm việc”; có hai cách hiểu "
+    "Điều luật ghi “ngày”, không ghi “ngày làm việc”; có hai cách hiểu "
     "(DOMAIN.md §B, S26). Mặc định: ngày theo lịch, nếu ngày cuối là ngày nghỉ thì lùi sang "
     "ngày làm việc tiếp theo (BLDS 2015 Đ148)."
 )
@@ -169,8 +169,7 @@ SEED_RULES: list[dict] = [
     {
         "code": "denunciation.forwarded.report",
         "title": (
-            "Báo cáo kết quả giải quyết tố cáo do cơ quan báo chí, cơ quan có thẩm quyền "
-            "chuyển đến"
+            "Báo cáo kết quả giải quyết tố cáo do cơ quan báo chí, cơ quan có thẩm quyền chuyển đến"
         ),
         "period_days": 20,
         "unit": "calendar",

@@ -6,6 +6,7 @@ from danvan.core.audit import audit_log, diff_snapshots, model_snapshot
 from danvan.core.legal_rules_seed import SEED_RULES
 from danvan.core.models import LegalRule
 
+
 def legal_rules_seed(*, actor=None) -> int:
     """Add the seeded rules that are missing (by code and valid_from); return how many.
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from danvan.core.text import fold_text
+from danvan.org.importers import import_units, unit_code
 from danvan.org.models import AdministrativeUnit, Agency, Membership
 from danvan.org.services import agency_upsert, membership_grant, staff_user_upsert
 
@@ -19,8 +20,12 @@ CITY_AGENCIES = [
     ("ubnd-tp", "Ủy ban nhân dân thành phố Cần Thơ", K.PEOPLES_COMMITTEE, None),
     ("hdnd-tp", "Hội đồng nhân dân thành phố Cần Thơ", K.PEOPLES_COUNCIL, None),
     ("thanh-uy", "Thành ủy Cần Thơ", K.PARTY_COMMITTEE, None),
-    ("ban-tgdv", "Ban Tuyên giáo và Dân vận Thành ủy Cần Thơ", K.PARTY_MASS_MOBILISATION,
-     "thanh-uy"),
+    (
+        "ban-tgdv",
+        "Ban Tuyên giáo và Dân vận Thành ủy Cần Thơ",
+        K.PARTY_MASS_MOBILISATION,
+        "thanh-uy",
+    ),
     ("mttq-tp", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Cần Thơ", K.FATHERLAND_FRONT, None),
     ("ldld-tp", "Liên đoàn Lao động thành phố Cần Thơ", K.TRADE_UNION, "mttq-tp"),
     ("hnd-tp", "Hội Nông dân thành phố Cần Thơ", K.FARMERS_UNION, "mttq-tp"),
@@ -62,8 +67,7 @@ DEMO_USERS = [
     DemoUser("thanhtra.tp", "Phạm Thị Dung", "thanh-tra-tp", R.INSPECTOR, "Thanh tra viên"),
     DemoUser("mttq.tp", "Hoàng Văn Em", "mttq-tp", R.OFFICER, "Cán bộ Mặt trận"),
     DemoUser("danvan.tu", "Võ Thị Giang", "ban-tgdv", R.VIEWER, "Chuyên viên Ban"),
-    DemoUser("lanhdao.vithanh", "Đặng Văn Hùng", "ubnd-vi-thanh", R.LEADER,
-             "Chủ tịch UBND phường"),
+    DemoUser("lanhdao.vithanh", "Đặng Văn Hùng", "ubnd-vi-thanh", R.LEADER, "Chủ tịch UBND phường"),
     DemoUser("canbo.vithanh", "Bùi Thị Lan", "ubnd-vi-thanh", R.OFFICER, "Công chức"),
     DemoUser("vanthu.hoaluu", "Ngô Văn Minh", "ubnd-hoa-luu", R.CLERK, "Công chức một cửa"),
 ]
@@ -71,24 +75,27 @@ DEMO_USERS = [
 
 def _commune(province: AdministrativeUnit, name: str) -> AdministrativeUnit:
     return AdministrativeUnit.objects.get(
-        parent=province, level=AdministrativeUnit.Level.COMMUNE,
-        scheme=AdministrativeUnit.Scheme.TWO_TIER, search_text__startswith=fold_text(name),
+        parent=province,
+        level=AdministrativeUnit.Level.COMMUNE,
+        scheme=AdministrativeUnit.Scheme.TWO_TIER,
+        search_text__startswith=fold_text(name),
     )
 
 
 def ensure_units() -> AdministrativeUnit:
     """Import Cần Thơ (with its legacy units) unless it is already there; return the city."""
-    from danvan.org.importers import import_units
 
     province = AdministrativeUnit.objects.filter(
-        scheme=AdministrativeUnit.Scheme.TWO_TIER, level=AdministrativeUnit.Level.PROVINCE,
-        code=str(PROVINCE_CODE),
+        scheme=AdministrativeUnit.Scheme.TWO_TIER,
+        level=AdministrativeUnit.Level.PROVINCE,
+        code=unit_code(level="province", number=PROVINCE_CODE),
     ).first()
     if province is None or not province.children.exists():
         import_units(province_codes=[PROVINCE_CODE], actor=None)
         province = AdministrativeUnit.objects.get(
-            scheme=AdministrativeUnit.Scheme.TWO_TIER, level=AdministrativeUnit.Level.PROVINCE,
-            code=str(PROVINCE_CODE),
+            scheme=AdministrativeUnit.Scheme.TWO_TIER,
+            level=AdministrativeUnit.Level.PROVINCE,
+            code=unit_code(level="province", number=PROVINCE_CODE),
         )
     return province
 
@@ -97,19 +104,29 @@ def ensure_agencies(city: AdministrativeUnit) -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for code, name, kind, parent in CITY_AGENCIES:
         agencies[code], _ = agency_upsert(
-            actor=None, code=code, name=name, kind=kind, unit=city,
+            actor=None,
+            code=code,
+            name=name,
+            kind=kind,
+            unit=city,
             parent=agencies.get(parent) if parent else None,
         )
     for slug, commune_name in DEMO_COMMUNES:
         unit = _commune(city, commune_name)
+        # "Ủy ban nhân dân phường Vị Thanh": the division word is lower case after the body.
+        place = commune_name[0].lower() + commune_name[1:]
         for prefix, label, kind, parent in (
             ("ubnd", "Ủy ban nhân dân", K.PEOPLES_COMMITTEE, "ubnd-tp"),
             ("mttq", "Ủy ban Mặt trận Tổ quốc Việt Nam", K.FATHERLAND_FRONT, "mttq-tp"),
             ("dang-uy", "Đảng ủy", K.PARTY_COMMITTEE, "thanh-uy"),
         ):
             agencies[f"{prefix}-{slug}"], _ = agency_upsert(
-                actor=None, code=f"{prefix}-{slug}", name=f"{label} {commune_name.lower()}",
-                kind=kind, unit=unit, parent=agencies[parent],
+                actor=None,
+                code=f"{prefix}-{slug}",
+                name=f"{label} {place}",
+                kind=kind,
+                unit=unit,
+                parent=agencies[parent],
             )
     return agencies
 
@@ -119,18 +136,31 @@ def ensure_users(agencies: dict[str, Agency]) -> list[tuple[str, str]]:
     User = get_user_model()
     logins = []
     admin = staff_user_upsert(
-        actor=None, username="admin", full_name="Quản trị hệ thống", password=DEMO_PASSWORD,
-        is_superuser=True, is_staff=True,
+        actor=None,
+        username="admin",
+        full_name="Quản trị hệ thống",
+        password=DEMO_PASSWORD,
+        is_superuser=True,
+        is_staff=True,
     )
     logins.append((admin.username, "superuser"))
     for demo in DEMO_USERS:
-        user = staff_user_upsert(actor=None, username=demo.username, full_name=demo.full_name,
-                                 password=DEMO_PASSWORD)
-        membership_grant(actor=None, user=user, agency=agencies[demo.agency_code],
-                         role=demo.role, title=demo.title)
+        user = staff_user_upsert(
+            actor=None, username=demo.username, full_name=demo.full_name, password=DEMO_PASSWORD
+        )
+        membership_grant(
+            actor=None,
+            user=user,
+            agency=agencies[demo.agency_code],
+            role=demo.role,
+            title=demo.title,
+        )
         logins.append((user.username, f"{demo.role} — {agencies[demo.agency_code].name}"))
     citizen = staff_user_upsert(
-        actor=None, username="congdan", full_name="Trương Thị Nga", password=DEMO_PASSWORD,
+        actor=None,
+        username="congdan",
+        full_name="Trương Thị Nga",
+        password=DEMO_PASSWORD,
         kind=User.Kind.CITIZEN,
     )
     logins.append((citizen.username, "citizen (no staff access)"))

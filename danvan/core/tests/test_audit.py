@@ -37,12 +37,22 @@ class CountEvents:
 def test_it_writes_one_event_per_org_service_call(org_tree):
     actor = UserFactory()
     with CountEvents() as c:
-        agency, _ = agency_upsert(actor=actor, code="new", name="Sở Mới",
-                                  kind=Agency.Kind.DEPARTMENT, unit=org_tree.province)
+        agency, _ = agency_upsert(
+            actor=actor,
+            code="new",
+            name="Sở Mới",
+            kind=Agency.Kind.DEPARTMENT,
+            unit=org_tree.province,
+        )
     assert c.added == 1
     with CountEvents() as c:
-        agency_upsert(actor=actor, code="new", name="Sở Mới đổi tên",
-                      kind=Agency.Kind.DEPARTMENT, unit=org_tree.province)
+        agency_upsert(
+            actor=actor,
+            code="new",
+            name="Sở Mới đổi tên",
+            kind=Agency.Kind.DEPARTMENT,
+            unit=org_tree.province,
+        )
     assert c.added == 1
     event = AuditEvent.objects.first()
     assert event.action == "org.agency_update"
@@ -51,8 +61,9 @@ def test_it_writes_one_event_per_org_service_call(org_tree):
         user = staff_user_upsert(actor=actor, username="u1", full_name="Nguyễn Thị Một")
     assert c.added == 1
     with CountEvents() as c:
-        membership = membership_grant(actor=actor, user=user, agency=agency,
-                                      role=Membership.Role.OFFICER)
+        membership = membership_grant(
+            actor=actor, user=user, agency=agency, role=Membership.Role.OFFICER
+        )
     assert c.added == 1
     with CountEvents() as c:
         membership_revoke(actor=actor, membership=membership)
@@ -60,8 +71,13 @@ def test_it_writes_one_event_per_org_service_call(org_tree):
 
 
 def test_it_writes_nothing_when_an_upsert_changes_nothing(org_tree):
-    args = {"actor": None, "code": "same", "name": "Sở Cũ", "kind": Agency.Kind.DEPARTMENT,
-            "unit": org_tree.province}
+    args = {
+        "actor": None,
+        "code": "same",
+        "name": "Sở Cũ",
+        "kind": Agency.Kind.DEPARTMENT,
+        "unit": org_tree.province,
+    }
     agency_upsert(**args)
     with CountEvents() as c:
         _, changed = agency_upsert(**args)

@@ -57,7 +57,7 @@ def test_it_prints_the_due_date_citation_unit_and_doubt_of_a_rule():
     assert date == "2026-04-01"  # 30 calendar days
     assert citation.startswith("Đ28, Luật Khiếu nại 02/2011/QH13")
     assert "30" in citation
-    assert "UNSURE" in doubt
+    assert doubt.startswith("CHƯA CHẮC CHẮN: Điều luật ghi “ngày”")  # vi by default
 
 
 def test_it_prints_no_doubt_line_for_a_rule_that_is_not_unsure():

@@ -144,6 +144,14 @@ def test_it_refuses_a_rule_not_in_force_on_the_start_date(code, start):
 
 
 @pytest.mark.django_db
+def test_it_refuses_a_rule_whose_last_version_has_ended():
+    LegalRule.objects.filter(code="complaint.resolve.first").update(valid_to=D(2026, 6, 30))
+    assert due_date("complaint.resolve.first", D(2026, 6, 30)).days == 30
+    with pytest.raises(UnknownRuleError):
+        due_date("complaint.resolve.first", D(2026, 7, 1))
+
+
+@pytest.mark.django_db
 def test_it_refuses_more_extensions_than_the_rule_allows():
     assert due_date("denunciation.resolve", D(2026, 3, 2), extensions=2).days == 90
     with pytest.raises(DeadlineError):

@@ -68,28 +68,47 @@ class TestDeadlineCalculator:
         client.force_login(make_member(org_tree.dept_a, Membership.Role.OFFICER))
 
     def test_it_computes_a_rule_deadline_with_its_citation(self, client):
-        response = client.get(self.url, {"mode": "rule", "start": "2026-02-13",
-                                         "rule_code": "denunciation.check"})
+        response = client.get(
+            self.url, {"mode": "rule", "start": "2026-02-13", "rule_code": "denunciation.check"}
+        )
         body = response.content.decode()
         assert 'datetime="2026-03-03"' in body
         assert "Đ24, Luật Tố cáo 25/2018/QH14" in body
 
     def test_it_counts_working_days(self, client):
-        response = client.get(self.url, {"mode": "days", "start": "13/02/2026", "days": "5",
-                                         "unit": "working"})
+        response = client.get(
+            self.url, {"mode": "days", "start": "13/02/2026", "days": "5", "unit": "working"}
+        )
         assert 'datetime="2026-02-27"' in response.content.decode()
 
     @pytest.mark.parametrize(
         ("params", "field", "message"),
         [
-            ({"mode": "days", "start": "2026-02-30", "days": "5", "unit": "working"}, "start",
-             "Nhập ngày hợp lệ"),
-            ({"mode": "days", "start": "2026-02-13", "days": "0", "unit": "working"}, "days",
-             "Số ngày phải từ 1 trở lên"),
-            ({"mode": "rule", "start": "2026-02-13", "rule_code": "no.such.rule"}, "rule_code",
-             "Hãy chọn một lựa chọn hợp lệ"),
-            ({"mode": "rule", "start": "2026-02-13", "rule_code": "complaint.accept",
-              "extensions": "3"}, "extensions", "tối đa"),
+            (
+                {"mode": "days", "start": "2026-02-30", "days": "5", "unit": "working"},
+                "start",
+                "Nhập ngày hợp lệ",
+            ),
+            (
+                {"mode": "days", "start": "2026-02-13", "days": "0", "unit": "working"},
+                "days",
+                "Số ngày phải từ 1 trở lên",
+            ),
+            (
+                {"mode": "rule", "start": "2026-02-13", "rule_code": "no.such.rule"},
+                "rule_code",
+                "Hãy chọn một lựa chọn hợp lệ",
+            ),
+            (
+                {
+                    "mode": "rule",
+                    "start": "2026-02-13",
+                    "rule_code": "complaint.accept",
+                    "extensions": "3",
+                },
+                "extensions",
+                "tối đa",
+            ),
         ],
     )
     def test_it_ties_vietnamese_errors_to_the_field(self, client, params, field, message):

@@ -31,21 +31,31 @@ def protected(org_tree):
     org_tree.front.name = SECRET_AGENCY
     org_tree.front.save()
     member = MembershipFactory(
-        agency=org_tree.front, role=Membership.Role.LEADER,
+        agency=org_tree.front,
+        role=Membership.Role.LEADER,
         user=UserFactory(username="secret", full_name=SECRET_NAME),
     )
-    event = audit_log(actor=member.user, action="test.secret", obj=org_tree.front,
-                      agency=org_tree.front)
-    return {"pk": str(org_tree.front.pk), "object_id": str(event.pk), "id": str(member.user.pk),
-            "app_label": "org"}
+    event = audit_log(
+        actor=member.user, action="test.secret", obj=org_tree.front, agency=org_tree.front
+    )
+    return {
+        "pk": str(org_tree.front.pk),
+        "object_id": str(event.pk),
+        "id": str(member.user.pk),
+        "app_label": "org",
+    }
 
 
 def _unprivileged_users(org_tree):
     citizen = UserFactory(username="citizen", kind="citizen")
     no_membership = UserFactory(username="nobody")
     outsider = MembershipFactory(agency=org_tree.dept_a, role=Membership.Role.OFFICER).user
-    return {"anonymous": None, "citizen": citizen, "no-membership": no_membership,
-            "other-agency officer": outsider}
+    return {
+        "anonymous": None,
+        "citizen": citizen,
+        "no-membership": no_membership,
+        "other-agency officer": outsider,
+    }
 
 
 def test_it_never_errors_or_leaks_for_unprivileged_users(client, org_tree, protected):

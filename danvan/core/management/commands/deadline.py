@@ -31,7 +31,7 @@ USAGE_ERROR = 2
 # The web calculator's limit (DeadlineForm.days): far above any statutory period, and it keeps
 # a typo such as 10**9 from walking the calendar one day at a time for minutes.
 MAX_DAYS = 3650
-WHOLE_NUMBER = re.compile(r"\d+")
+WHOLE_NUMBER = re.compile(r"[0-9]+")  # ASCII only: int() would also take "٥"
 
 
 def usage_error(message: str) -> CommandError:
@@ -72,7 +72,7 @@ def parse_start(text: str) -> dt.date:
 
 def parse_days(text: str) -> int:
     """Return N as an int, refusing anything but a whole number from 1 to MAX_DAYS."""
-    if WHOLE_NUMBER.fullmatch(text):
+    if WHOLE_NUMBER.fullmatch(text) and 1 <= int(text) <= MAX_DAYS:
         return int(text)
     raise usage_error(
         _("N must be a whole number from 1 to %(max)d, not “%(value)s”.")

@@ -13,6 +13,6 @@ class Command(BaseCommand):
             legal_rules_seed()
             logins = load_demo()
         if options["verbosity"] > 0:
-            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in logins:
                 self.stdout.write(f"  {username:<18} {description}")

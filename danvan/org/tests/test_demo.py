@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from danvan.core.models import AuditEvent
+from danvan.org.demo import DEMO_USERS
+from danvan.org.models import AdministrativeUnit, Agency, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_builds_the_org_and_is_idempotent(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    counts = (Agency.objects.count(), get_user_model().objects.count(),
+              Membership.objects.count(), AdministrativeUnit.objects.count())
+    events = AuditEvent.objects.count()
+
+    call_command("load_demo", verbosity=0)
+    assert (Agency.objects.count(), get_user_model().objects.count(),
+            Membership.objects.count(), AdministrativeUnit.objects.count()) == counts
+    assert AuditEvent.objects.count() == events  # the second run changed nothing
+
+    for demo in DEMO_USERS:
+        assert demo.username in out
+        assert Membership.objects.filter(user__username=demo.username, role=demo.role).exists()
+    kinds = set(Agency.objects.values_list("kind", flat=True))
+    assert kinds >= Agency.SOCIO_POLITICAL
+    assert {Agency.Kind.POLICE, Agency.Kind.COURT, Agency.Kind.PROCURACY,
+            Agency.Kind.FATHERLAND_FRONT, Agency.Kind.PARTY_MASS_MOBILISATION} <= kinds
+    assert Agency.objects.filter(kind=Agency.Kind.PEOPLES_COMMITTEE,
+                                 unit__level="commune").count() == 3
+    assert Agency.objects.get(code="ubnd-vi-thanh").name == "Ủy ban nhân dân phường Vị Thanh"
+    hau_giang = AdministrativeUnit.objects.get(scheme="legacy", level="province", code="93")
+    assert hau_giang.successors.filter(code="92", scheme="2025").exists()
+    assert get_user_model().objects.get(username="congdan").is_citizen
+
+
+def test_the_demo_leader_sees_the_commune_below_the_city(client):
+    call_command("load_demo", verbosity=0)
+    from danvan.org.selectors import visible_agency_ids
+
+    leader = get_user_model().objects.get(username="lanhdao.tp")
+    visible = visible_agency_ids(leader)
+    assert Agency.objects.get(code="ubnd-vi-thanh").pk in visible
+    assert Agency.objects.get(code="cong-an-tp").pk not in visible
