@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from danvan.core.admin_mixins import AuditedAdmin
-from danvan.org.models import AdministrativeUnit, Agency, Membership
+from danvan.org.models import AccessGrant, AdministrativeUnit, Agency, Membership
 
 
 @admin.register(AdministrativeUnit)
@@ -30,6 +30,16 @@ class MembershipAdmin(AuditedAdmin):
     list_display = ("user", "agency", "role", "title", "valid_from", "valid_to")
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "agency__name")
+    raw_id_fields = ("user", "agency")
+
+    def audit_agency(self, obj):
+        return obj.agency
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(AuditedAdmin):
+    list_display = ("user", "agency", "include_subtree", "reason", "valid_from", "valid_to")
+    search_fields = ("user__username", "user__full_name", "agency__name", "reason")
     raw_id_fields = ("user", "agency")
 
     def audit_agency(self, obj):

@@ -208,3 +208,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+class AccessGrant(models.Model):
+    """An explicit, dated grant: `user` may see `agency`'s work though it is outside their tree.
+
+    For example an inspector assigned to inspect one commune, or a Front officer following a
+    department's answers. Read access only; roles still come from memberships.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    include_subtree = models.BooleanField(_("include agencies below"), default=False)
+    reason = models.CharField(_("reason"), max_length=300)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ["agency__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.agency}"

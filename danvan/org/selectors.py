@@ -4,8 +4,9 @@ The rule (one place, used by lists, details, exports and the API alike):
 - anonymous users and citizens: nothing;
 - superusers: everything;
 - staff: the agencies of their memberships in force today, plus, for leader and inspector
-  memberships, every agency below that agency in the tree.
-Later modules add explicit assignments (a case assigned to an officer) on top with `| Q(...)`.
+  memberships, every agency below that agency in the tree;
+- plus explicit `AccessGrant`s in force (one agency, or its subtree too).
+Later modules add per-object assignments (a case assigned to an officer) with `| Q(...)`.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from danvan.core.models import AuditEvent
-from danvan.org.models import Agency, Membership
+from danvan.org.models import AccessGrant, Agency, Membership
 
 
 class _Everything:
@@ -77,6 +78,13 @@ def visible_agency_ids(user, *, on: dt.date | None = None):
         own.add(agency_id)
         if role in Membership.SUBTREE_ROLES:
             subtree_roots.add(agency_id)
+    on = on or timezone.localdate()
+    for agency_id, subtree in (
+        AccessGrant.objects.in_force(on)
+        .filter(user=user)
+        .values_list("agency_id", "include_subtree")
+    ):
+        (subtree_roots if subtree else own).add(agency_id)
     if subtree_roots:
         own |= agency_descendant_ids(subtree_roots)
     return frozenset(own)

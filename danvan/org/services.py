@@ -6,21 +6,44 @@ from django.db import transaction
 from danvan.core.audit import audit_log, diff_snapshots, model_snapshot
 from danvan.org.models import AdministrativeUnit, Agency, Membership
 
-AGENCY_FIELDS = ("name", "short_name", "kind", "unit", "parent", "valid_from", "valid_to",
-                 "email", "phone", "address")
+AGENCY_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "unit",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "email",
+    "phone",
+    "address",
+)
 USER_FIELDS = ("username", "full_name", "email", "phone", "kind", "is_superuser", "is_active")
 
 
-def agency_upsert(*, actor, code: str, name: str, kind: str, unit: AdministrativeUnit,
-                  parent: Agency | None = None, **extra) -> tuple[Agency, bool]:
+def agency_upsert(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    unit: AdministrativeUnit,
+    parent: Agency | None = None,
+    **extra,
+) -> tuple[Agency, bool]:
     """Create agency `code`, or bring it in line with the values given; return (agency, changed)."""
     with transaction.atomic():
         agency = Agency.objects.select_for_update().filter(code=code).first()
         is_new = agency is None
         before = {} if is_new else model_snapshot(agency, AGENCY_FIELDS)
         agency = agency or Agency(code=code)
-        for field, value in {"name": name, "kind": kind, "unit": unit, "parent": parent,
-                             **extra}.items():
+        for field, value in {
+            "name": name,
+            "kind": kind,
+            "unit": unit,
+            "parent": parent,
+            **extra,
+        }.items():
             setattr(agency, field, value)
         agency.full_clean()
         after = model_snapshot(agency, AGENCY_FIELDS)
@@ -28,14 +51,18 @@ def agency_upsert(*, actor, code: str, name: str, kind: str, unit: Administrativ
             return agency, False
         agency.save()
         audit_log(
-            actor=actor, action="org.agency_create" if is_new else "org.agency_update",
-            obj=agency, agency=agency, changes=diff_snapshots(before, after),
+            actor=actor,
+            action="org.agency_create" if is_new else "org.agency_update",
+            obj=agency,
+            agency=agency,
+            changes=diff_snapshots(before, after),
         )
     return agency, True
 
 
-def staff_user_upsert(*, actor, username: str, full_name: str, password: str | None = None,
-                      **extra):
+def staff_user_upsert(
+    *, actor, username: str, full_name: str, password: str | None = None, **extra
+):
     """Create a user account if missing (never resets an existing password); return it."""
     User = get_user_model()
     with transaction.atomic():
@@ -49,8 +76,12 @@ def staff_user_upsert(*, actor, username: str, full_name: str, password: str | N
             user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        audit_log(actor=actor, action="core.user_create", obj=user,
-                  changes={"after": model_snapshot(user, USER_FIELDS)})
+        audit_log(
+            actor=actor,
+            action="core.user_create",
+            obj=user,
+            changes={"after": model_snapshot(user, USER_FIELDS)},
+        )
     return user
 
 
@@ -62,9 +93,13 @@ def membership_grant(*, actor, user, agency: Agency, role: str, title: str = "")
         )
         if created:
             audit_log(
-                actor=actor, action="org.membership_grant", obj=membership, agency=agency,
-                changes={"after": {"user": user.pk, "agency": agency.pk, "role": role,
-                                   "title": title}},
+                actor=actor,
+                action="org.membership_grant",
+                obj=membership,
+                agency=agency,
+                changes={
+                    "after": {"user": user.pk, "agency": agency.pk, "role": role, "title": title}
+                },
             )
     return membership
 
@@ -72,9 +107,16 @@ def membership_grant(*, actor, user, agency: Agency, role: str, title: str = "")
 def membership_revoke(*, actor, membership: Membership) -> None:
     with transaction.atomic():
         audit_log(
-            actor=actor, action="org.membership_revoke", obj=membership,
+            actor=actor,
+            action="org.membership_revoke",
+            obj=membership,
             agency=membership.agency,
-            changes={"before": {"user": membership.user_id, "agency": membership.agency_id,
-                                "role": membership.role}},
+            changes={
+                "before": {
+                    "user": membership.user_id,
+                    "agency": membership.agency_id,
+                    "role": membership.role,
+                }
+            },
         )
         membership.delete()

@@ -12,13 +12,21 @@ pytestmark = pytest.mark.django_db
 def test_load_demo_builds_the_org_and_is_idempotent(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    counts = (Agency.objects.count(), get_user_model().objects.count(),
-              Membership.objects.count(), AdministrativeUnit.objects.count())
+    counts = (
+        Agency.objects.count(),
+        get_user_model().objects.count(),
+        Membership.objects.count(),
+        AdministrativeUnit.objects.count(),
+    )
     events = AuditEvent.objects.count()
 
     call_command("load_demo", verbosity=0)
-    assert (Agency.objects.count(), get_user_model().objects.count(),
-            Membership.objects.count(), AdministrativeUnit.objects.count()) == counts
+    assert (
+        Agency.objects.count(),
+        get_user_model().objects.count(),
+        Membership.objects.count(),
+        AdministrativeUnit.objects.count(),
+    ) == counts
     assert AuditEvent.objects.count() == events  # the second run changed nothing
 
     for demo in DEMO_USERS:
@@ -26,10 +34,17 @@ def test_load_demo_builds_the_org_and_is_idempotent(capsys):
         assert Membership.objects.filter(user__username=demo.username, role=demo.role).exists()
     kinds = set(Agency.objects.values_list("kind", flat=True))
     assert kinds >= Agency.SOCIO_POLITICAL
-    assert {Agency.Kind.POLICE, Agency.Kind.COURT, Agency.Kind.PROCURACY,
-            Agency.Kind.FATHERLAND_FRONT, Agency.Kind.PARTY_MASS_MOBILISATION} <= kinds
-    assert Agency.objects.filter(kind=Agency.Kind.PEOPLES_COMMITTEE,
-                                 unit__level="commune").count() == 3
+    assert {
+        Agency.Kind.POLICE,
+        Agency.Kind.COURT,
+        Agency.Kind.PROCURACY,
+        Agency.Kind.FATHERLAND_FRONT,
+        Agency.Kind.PARTY_MASS_MOBILISATION,
+    } <= kinds
+    assert (
+        Agency.objects.filter(kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level="commune").count()
+        == 3
+    )
     assert Agency.objects.get(code="ubnd-vi-thanh").name == "Ủy ban nhân dân phường Vị Thanh"
     hau_giang = AdministrativeUnit.objects.get(scheme="legacy", level="province", code="93")
     assert hau_giang.successors.filter(code="92", scheme="2025").exists()

@@ -75,15 +75,21 @@ def test_it_gives_superusers_everything(org_tree):
 def test_it_ignores_memberships_that_have_ended(org_tree):
     import datetime as dt
 
-    membership = MembershipFactory(agency=org_tree.city, role=R.LEADER,
-                                   valid_to=dt.date(2020, 12, 31))
+    membership = MembershipFactory(
+        agency=org_tree.city, role=R.LEADER, valid_to=dt.date(2020, 12, 31)
+    )
     assert not visible_agency_ids(membership.user)
 
 
 @pytest.mark.parametrize(
     ("role", "can_read"),
-    [(R.LEADER, True), (R.INSPECTOR, True), (R.OFFICER, False), (R.CLERK, False),
-     (R.VIEWER, False)],
+    [
+        (R.LEADER, True),
+        (R.INSPECTOR, True),
+        (R.OFFICER, False),
+        (R.CLERK, False),
+        (R.VIEWER, False),
+    ],
 )
 def test_it_lets_only_leaders_and_inspectors_read_the_audit_trail(
     org_tree, make_member, role, can_read
@@ -104,3 +110,25 @@ def test_it_serves_agency_pages_only_in_scope(client, org_tree, make_member, rol
     response = client.get(agency.get_absolute_url())
     expected = 200 if target in CITY_ROLE_SCOPE[role] else 404
     assert response.status_code == expected
+
+
+def test_an_access_grant_adds_one_agency_or_its_subtree(org_tree, make_member):
+    import datetime as dt
+
+    from danvan.org.models import AccessGrant
+
+    user = make_member(org_tree.front, R.OFFICER)
+    AccessGrant.objects.create(user=user, agency=org_tree.dept_b, reason="Giám sát")
+    assert visible_agency_ids(user) == {org_tree.front.pk, org_tree.dept_b.pk}
+    AccessGrant.objects.create(
+        user=user,
+        agency=org_tree.city,
+        include_subtree=True,
+        reason="Kiểm tra",
+        valid_to=dt.date(2020, 1, 1),
+    )
+    assert visible_agency_ids(user) == {org_tree.front.pk, org_tree.dept_b.pk}  # expired
+    AccessGrant.objects.create(
+        user=user, agency=org_tree.city, include_subtree=True, reason="Kiểm tra"
+    )
+    assert visible_agency_ids(user) == _ids(org_tree, NAMES)
