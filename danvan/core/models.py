@@ -10,6 +10,27 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.text import fold_text, normalize_text
 
 
+class DatedQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """Rows whose [valid_from, valid_to] contains the date `on` (open ends allowed)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+
+class DatedModel(models.Model):
+    """A row in force from `valid_from` to `valid_to`, both inclusive; empty means open."""
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     """A staff member or a citizen. Staff access comes only from `org.Membership` rows."""
 
@@ -123,7 +144,7 @@ class CalendarOverride(models.Model):
         return f"{self.date:%d/%m/%Y} {self.name}"
 
 
-class LegalRule(models.Model):
+class LegalRule(DatedModel):
     """A statutory time limit as data: looked up by code and the date a case's clock starts."""
 
     class Unit(models.TextChoices):
@@ -148,9 +169,7 @@ class LegalRule(models.Model):
     source_keys = models.CharField(_("sources"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     is_unsure = models.BooleanField(_("unsure"), default=False)
-    # Null valid_from: in force since the law took effect, a date DOMAIN.md does not record.
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # An empty valid_from: in force since the law took effect, a date DOMAIN.md does not record.
 
     class Meta:
         verbose_name = _("legal rule")

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from danvan.core.calendar import WorkingCalendar
@@ -38,8 +38,7 @@ def legal_rule_in_force(code: str, on: dt.date) -> LegalRule:
     """Return the version of rule `code` in force on `on`, or raise UnknownRuleError."""
     rule = (
         LegalRule.objects.filter(code=code)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .in_force(on)
         # Newest first; NULL ("since the law took effect") last, which PostgreSQL would
         # otherwise put first in a descending order (SQLite puts it last).
         .order_by(F("valid_from").desc(nulls_last=True))

@@ -4,10 +4,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.models import SearchableMixin
+from danvan.core.models import DatedModel, SearchableMixin
 from danvan.core.text import normalize_text
 
 # The day the two-tier local government started (Nghị quyết 202/2025/QH15): districts abolished.
@@ -15,16 +14,7 @@ TWO_TIER_START = dt.date(2025, 7, 1)
 LEGACY_END = dt.date(2025, 6, 30)
 
 
-class DatedQuerySet(models.QuerySet):
-    def in_force(self, on: dt.date):
-        """Rows whose [valid_from, valid_to] contains `on`."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-        )
-
-
-class AdministrativeUnit(SearchableMixin, models.Model):
+class AdministrativeUnit(SearchableMixin, DatedModel):
     """A province or commune-level unit, current (2025 two-tier) or legacy (before 1/7/2025)."""
 
     class Scheme(models.TextChoices):
@@ -58,10 +48,6 @@ class AdministrativeUnit(SearchableMixin, models.Model):
         blank=True,
         related_name="predecessors",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-
-    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -87,7 +73,7 @@ class AdministrativeUnit(SearchableMixin, models.Model):
         return self.scheme == self.Scheme.LEGACY
 
 
-class Agency(SearchableMixin, models.Model):
+class Agency(SearchableMixin, DatedModel):
     """A body that does or oversees the work: People's Committee, department, Front, police…"""
 
     class Kind(models.TextChoices):
@@ -141,13 +127,9 @@ class Agency(SearchableMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-
-    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency")
@@ -169,7 +151,7 @@ class Agency(SearchableMixin, models.Model):
         return reverse("org:agency_detail", args=[self.pk])
 
 
-class Membership(models.Model):
+class Membership(DatedModel):
     """A staff user's role in one agency. A user may hold several memberships."""
 
     class Role(models.TextChoices):
@@ -193,10 +175,6 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role)
     title = models.CharField(_("position"), max_length=200, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-
-    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -210,7 +188,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
 
 
-class AccessGrant(models.Model):
+class AccessGrant(DatedModel):
     """An explicit, dated grant: `user` may see `agency`'s work though it is outside their tree.
 
     For example an inspector assigned to inspect one commune, or a Front officer following a
@@ -228,10 +206,6 @@ class AccessGrant(models.Model):
     )
     include_subtree = models.BooleanField(_("include agencies below"), default=False)
     reason = models.CharField(_("reason"), max_length=300)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-
-    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access grant")
