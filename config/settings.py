@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "danvan.core",
     "danvan.org",
+    "danvan.plans",
 ]
 
 MIDDLEWARE = [

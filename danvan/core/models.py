@@ -222,3 +222,55 @@ class SearchableMixin(models.Model):
     def refresh_search_text(self) -> None:
         parts = [str(getattr(self, name) or "") for name in self.SEARCH_FIELDS]
         self.search_text = fold_text(" ".join(parts))
+
+
+class Notification(models.Model):
+    """An in-app message to one user (reminders, reviews). E-mail copies go through the worker."""
+
+    recipient = models.ForeignKey(
+        "core.User",
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("content"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReminderClaim(models.Model):
+    """Proof that the reminder `kind` for an object's due date was sent: claimed exactly once.
+
+    The unique constraint is the lock: two ticks racing both try to insert, one wins.
+    """
+
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=64)
+    due_on = models.DateField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "kind", "due_on"], name="reminder_claim_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.kind} {self.due_on}"

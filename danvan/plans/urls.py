@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "plans"
+urlpatterns = [
+    path("", include("danvan.plans.urls_xlsx")),
+]
