@@ -19,9 +19,13 @@ BLOCK_TAG = re.compile(
     re.S,
 )
 BLOCK_VAR = re.compile(r"{{\s*(\w+)\s*}}")
+# _("…") inside template tag arguments, e.g. {% include "x.html" with heading=_("Overdue") %}
+UNDERSCORE_ARG = re.compile(r"""\b_\((?P<q>["'])(?P<msg>.*?)(?P=q)\)""")
 
 
 def _python_messages(path: Path) -> Iterable[str]:
+    # ngettext plurals in Python code are not extracted: use them only with a literal msgid
+    # added to the catalogue by hand (none so far).
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -37,32 +41,46 @@ def _python_messages(path: Path) -> Iterable[str]:
                 yield arg.value
 
 
-def _template_messages(path: Path) -> Iterable[str]:
+PLURAL_TAG = re.compile(r"{%\s*plural\s*%}")
+
+
+def _template_messages(path: Path) -> Iterable[tuple[str, str | None]]:
     text = path.read_text(encoding="utf-8")
     for match in TRANSLATE_TAG.finditer(text):
-        yield match.group("msg")
+        yield match.group("msg"), None
+    for match in UNDERSCORE_ARG.finditer(text):
+        yield match.group("msg"), None
     for match in BLOCK_TAG.finditer(text):
+        body = match.group("body")
         if "trimmed" in match.group("args"):
-            body = " ".join(line.strip() for line in match.group("body").splitlines()).strip()
-        else:
-            body = match.group("body")
-        yield BLOCK_VAR.sub(lambda m: f"%({m.group(1)})s", body)
+            body = " ".join(line.strip() for line in body.splitlines()).strip()
+        parts = [BLOCK_VAR.sub(lambda m: f"%({m.group(1)})s", p) for p in PLURAL_TAG.split(body)]
+        yield parts[0], (parts[1] if len(parts) > 1 else None)
 
 
-def extract_messages(roots: Iterable[Path]) -> list[str]:
-    """Return the sorted, unique msgids found under `roots` (migrations excluded)."""
-    found: set[str] = set()
+def extract_entries(roots: Iterable[Path]) -> dict[str, str | None]:
+    """Return {msgid: msgid_plural or None} for every translatable string (migrations excluded)."""
+    found: dict[str, str | None] = {}
     for root in roots:
         for path in sorted(root.rglob("*.py")):
             if "migrations" not in path.parts:
-                found.update(_python_messages(path))
+                for msgid in _python_messages(path):
+                    found.setdefault(msgid, None)
         for path in sorted(root.rglob("*.html")):
-            found.update(_template_messages(path))
-    return sorted(m for m in found if m)
+            for msgid, plural in _template_messages(path):
+                if plural or msgid not in found:
+                    found[msgid] = plural
+    return {k: v for k, v in found.items() if k}
 
 
-def sync_catalogue(po_path: Path, msgids: list[str]) -> tuple[int, int]:
-    """Add missing `msgids` to the .po (empty msgstr) and mark vanished ones obsolete."""
+def extract_messages(roots: Iterable[Path]) -> list[str]:
+    """Return the sorted, unique msgids found under `roots`."""
+    return sorted(extract_entries(roots))
+
+
+def sync_catalogue(po_path: Path, entries: dict[str, str | None]) -> tuple[int, int]:
+    """Add missing entries to the .po (empty msgstr) and mark vanished ones obsolete."""
+    msgids = sorted(entries)
     po = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
     if not po_path.exists():
         po.metadata = {
@@ -76,7 +94,11 @@ def sync_catalogue(po_path: Path, msgids: list[str]) -> tuple[int, int]:
     added = 0
     for msgid in msgids:
         if msgid not in existing:
-            po.append(polib.POEntry(msgid=msgid, msgstr=""))
+            plural = entries[msgid]
+            if plural:
+                po.append(polib.POEntry(msgid=msgid, msgid_plural=plural, msgstr_plural={0: ""}))
+            else:
+                po.append(polib.POEntry(msgid=msgid, msgstr=""))
             added += 1
     obsoleted = 0
     for entry in po:

@@ -136,3 +136,11 @@ def audit_event_list(*, user, action: str = "") -> QuerySet[AuditEvent]:
     if action:
         qs = qs.filter(action__startswith=action)
     return qs
+
+
+def agencies_where_user_works(user, roles=(Membership.Role.LEADER, Membership.Role.OFFICER)):
+    """Agencies in which `user` holds one of `roles` today (every agency for a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return Agency.objects.in_force(timezone.localdate()).order_by("name")
+    ids = active_memberships(user).filter(role__in=roles).values_list("agency_id", flat=True)
+    return Agency.objects.filter(pk__in=list(ids)).order_by("name")

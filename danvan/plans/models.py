@@ -255,6 +255,11 @@ class Task(SearchableMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:task_detail", args=[self.pk])
 
+    def get_status_label(self) -> str:
+        """The derived status's label (needs the `status` annotation of plans.selectors)."""
+        status = getattr(self, "status", None)
+        return str(self.Status(status).label) if status else ""
+
     @property
     def is_recurring_template(self) -> bool:
         return self.recurrence != self.Recurrence.NONE and self.occurrence_of_id is None

@@ -117,6 +117,7 @@ def plan_tree(
         tasks = tasks.filter(status=status)
     nodes = {c.pk: ContentNode(content=c) for c in plan.contents.order_by("number")}
     for task in tasks:
+        task.status_label = Task.Status(task.status).label
         nodes[task.content_id].tasks.append(task)
     return PlanTree(plan=plan, nodes=list(nodes.values()))
 

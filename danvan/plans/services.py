@@ -343,3 +343,40 @@ def task_create(
             },
         )
     return task
+
+
+def plan_import_text(*, actor, issuing_agency, text: str) -> Plan:
+    """Create a draft plan, its contents and legal bases from a pasted plan text.
+
+    Raises text_import.PlanTextError when the text has no enumeration. Composite: the audit
+    trail shows the plan, each new legal document and each content as its own event.
+    """
+    from danvan.plans.text_import import parse_plan_text
+
+    parsed = parse_plan_text(text)
+    year = parsed.year or timezone.localdate().year
+    with transaction.atomic():
+        bases = [
+            legal_document_upsert(
+                actor=actor,
+                doc_type=c.doc_type,
+                number=c.number,
+                issued_on=c.issued_on,
+                issuer=c.issuer,
+            )
+            for c in parsed.legal_bases
+        ]
+        plan = plan_create(
+            actor=actor,
+            issuing_agency=issuing_agency,
+            title=parsed.title or _("Plan %(year)d") % {"year": year},
+            year=year,
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            issued_on=parsed.issued_on,
+            purpose=parsed.purpose,
+            legal_bases=bases,
+        )
+        for content in parsed.contents:
+            content_add(actor=actor, plan=plan, number=content.number, title=content.title)
+    return plan

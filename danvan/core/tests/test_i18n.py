@@ -32,3 +32,11 @@ def test_it_folds_vietnamese_text_for_search():
     decomposed = "Ho\u0302\u0300"  # "Hồ" typed with combining marks
     assert normalize_text(decomposed) == "Hồ"
     assert fold_text(None) == normalize_text(None) == ""
+
+
+def test_the_extractor_reads_plural_blocks_and_underscore_arguments():
+    from danvan.core.i18n_catalogue import extract_entries
+
+    entries = extract_entries([Path(settings.BASE_DIR) / "danvan"])
+    assert entries["%(n)s task"] == "%(n)s tasks"
+    assert "Overdue" in entries  # {% include … with heading=_("Overdue") %}

@@ -3,15 +3,17 @@ from django.db import transaction
 
 from danvan.core.services import legal_rules_seed
 from danvan.org.demo import DEMO_PASSWORD, load_demo
+from danvan.plans.demo import load_demo_plans
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent): Cần Thơ's units, agencies, one user per role."
+    help = "Load the demo data (idempotent): Cần Thơ's units, agencies, one user per role, plans."
 
     def handle(self, *args, **options):
         with transaction.atomic():
             legal_rules_seed()
             logins = load_demo()
+            load_demo_plans()
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in logins:
