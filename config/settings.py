@@ -1,5 +1,6 @@
 """Settings for danvan: one file, driven by environment variables (see docs/operations.md)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -85,6 +86,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not Django's shared-cache in-memory database: there SQLite locks per
+    # table and fails at once (SQLITE_LOCKED) instead of waiting, so concurrency tests that
+    # pass in production would fail only in tests.
+    # One file per process, so two test runs at once do not share (and break) one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_danvan_{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -156,6 +162,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
+
+# Plan tasks: remind the lead agency this many days before a deadline (and again when overdue).
+DANVAN_TASK_REMINDER_DAYS_BEFORE = int(env_str("DANVAN_TASK_REMINDER_DAYS_BEFORE", "3"))
 
 # Which province this instance serves (official code, vietnam-provinces): 92 = Cần Thơ.
 DANVAN_PROVINCE_CODE = int(env_str("DANVAN_PROVINCE_CODE", "92"))

@@ -113,7 +113,13 @@ def sync_catalogue(po_path: Path, entries: dict[str, str | None]) -> tuple[int, 
 def missing_translations(po_path: Path, msgids: list[str]) -> list[str]:
     """Return the msgids with no (or a fuzzy) translation in the .po file."""
     po = polib.pofile(str(po_path))
-    translated = {e.msgid for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+    translated = {
+        e.msgid
+        for e in po
+        if (e.msgstr or (e.msgid_plural and all(e.msgstr_plural.values())))
+        and not e.obsolete
+        and "fuzzy" not in e.flags
+    }
     return [m for m in msgids if m not in translated]
 
 

@@ -61,6 +61,15 @@ def _active_unique(recipients: Iterable[User]) -> list[User]:
     return users
 
 
+def _enqueue_emails(notifications: list[Notification], users: list[User]) -> None:
+    for notification, user in zip(notifications, users, strict=True):
+        if user.email:
+            # After commit: the worker must not look for a row that may yet roll back.
+            transaction.on_commit(
+                functools.partial(send_notification_email.enqueue, notification_id=notification.pk)
+            )
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -84,8 +93,13 @@ def notify(
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
             Notification(
-                recipient=user, kind=kind, title=title[:_TITLE_MAX], body=body,
-                url=url[:_URL_MAX], object_type=object_type, object_id=object_id,
+                recipient=user,
+                kind=kind,
+                title=title[:_TITLE_MAX],
+                body=body,
+                url=url[:_URL_MAX],
+                object_type=object_type,
+                object_id=object_id,
                 created_at=now,
             )
             for user in users
@@ -97,14 +111,7 @@ def notify(
             changes={"kind": kind, "recipients": [user.pk for user in users]},
         )
         if email:
-            for notification, user in zip(notifications, users, strict=True):
-                if user.email:
-                    # After commit: the worker must not look for a row that may yet roll back.
-                    transaction.on_commit(
-                        functools.partial(
-                            send_notification_email.enqueue, notification_id=notification.pk
-                        )
-                    )
+            _enqueue_emails(notifications, users)
     return notifications
 
 
@@ -116,9 +123,13 @@ def send_notification_email(notification_id: int) -> bool:
     twice (or by two workers) sends once. If sending fails the claim is released and the error
     re-raised, so the worker records the failure and a re-run can try again.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, recipient__is_active=True
-    ).exclude(recipient__email="").update(emailed_at=timezone.now())
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id, emailed_at__isnull=True, recipient__is_active=True
+        )
+        .exclude(recipient__email="")
+        .update(emailed_at=timezone.now())
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)

@@ -1,0 +1,111 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from danvan.plans.models import Plan, ProgressUpdate
+from danvan.plans.services import content_add, task_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(world, per_content):
+    for n in range(2, 8):
+        if not world.plan.contents.filter(number=n).exists():
+            content_add(actor=None, plan=world.plan, number=n, title=f"Nội dung {n}")
+    contents = list(world.plan.contents.order_by("number"))
+    for content in contents:
+        for i in range(per_content):
+            task_create(actor=None, plan=world.plan, content=content, title=f"Việc {i}",
+                        lead_agency=world.tree.dept_a if i % 2 else world.tree.dept_b,
+                        due_on=dt.date(2026, 1 + i % 12, 10), coordinating=[world.tree.city])
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_the_plan_tree_uses_the_same_number_of_queries_for_2_or_200_tasks_per_content(
+    client, world, django_db_blocker
+):
+    client.force_login(world.city_leader)
+    url = world.plan.get_absolute_url()
+    _fill(world, 2)
+    small, _ = _count_queries(client, url)
+    _fill(world, 198)  # now 200 per content (1,400 tasks) … content 1 has one more
+    large, response = _count_queries(client, url)
+    assert response.content.decode().count('class="status status-') == 7 * 200 + 1
+    assert small == large, f"{small} queries for 7×2 tasks, {large} for 7×200"
+
+
+def test_my_tasks_shows_overdue_and_reviews_to_do(client, world):
+    from danvan.plans.progress import progress_post
+
+    progress_post(actor=world.coord_officer, task=world.task, agency=world.tree.dept_b,
+                  text="Phối hợp", percent=30)
+    client.force_login(world.lead_officer)
+    body = client.get(reverse("plans:my_tasks")).content.decode()
+    assert "Nhiệm vụ thử" in body
+    assert "Chờ tôi duyệt (1)" in body
+
+
+def test_posting_an_update_with_a_file_through_the_page(client, world):
+    client.force_login(world.lead_officer)
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client.post(world.task.get_absolute_url(), {
+        "agency": world.tree.dept_a.pk, "text": "Đã tổ chức hội nghị", "percent": 70,
+        "files": [pdf],
+    })
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    evidence = update.evidence.get()
+    download = client.get(reverse("plans:evidence_download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(world.outsider)
+    assert client.get(reverse("plans:evidence_download", args=[evidence.pk])).status_code == 404
+
+
+def test_bad_input_on_the_update_form_is_explained_in_vietnamese(client, world):
+    client.force_login(world.lead_officer)
+    response = client.post(world.task.get_absolute_url(), {
+        "agency": world.tree.dept_a.pk, "text": "", "percent": 150,
+    })
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-describedby="id_percent_errors"' in body
+    assert "nhỏ hơn hoặc bằng với 100" in body
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_the_text_import_previews_then_saves_a_draft(client, world):
+    from danvan.plans.demo import SEED_TEXT
+
+    client.force_login(world.issuer_officer)
+    url = reverse("plans:plan_text_import")
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    data = {"issuing_agency": world.tree.city.pk, "text": text}
+    preview = client.post(url, {**data, "preview": "1"})
+    assert preview.status_code == 200
+    assert "114-KL/TW" in preview.content.decode()
+    assert Plan.objects.count() == 1  # nothing saved by the preview
+    saved = client.post(url, {**data, "confirm": "1"})
+    plan = Plan.objects.exclude(pk=world.plan.pk).get()
+    assert saved.status_code == 302 and saved["Location"] == plan.get_absolute_url()
+    assert (plan.contents.count(), plan.legal_bases.count(), plan.status) == (7, 6, "draft")
+
+
+def test_the_text_import_refuses_text_without_contents(client, world):
+    client.force_login(world.issuer_officer)
+    response = client.post(reverse("plans:plan_text_import"), {
+        "issuing_agency": world.tree.city.pk, "text": "Không có nội dung đánh số.",
+        "confirm": "1"})
+    assert response.status_code == 200
+    assert 'id="id_text_errors"' in response.content.decode()
+    assert Plan.objects.count() == 1

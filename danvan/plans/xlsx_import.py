@@ -1,0 +1,299 @@
+"""Import tasks from the XLSX template: read and check every row, then save all or nothing.
+
+`parse_rows` streams the sheet (openpyxl read-only) and collects every error with its Excel row
+and column heading, so a person fixes the whole file in one pass. Agencies, contents and codes
+already used are looked up once, so checking costs no query per row. `import_tasks` writes
+nothing unless every row is valid.
+"""
+
+import hashlib
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from danvan.core.audit import audit_log
+from danvan.core.text import fold_text, normalize_text
+from danvan.plans.models import Plan, Task
+from danvan.plans.services import insert_task
+from danvan.plans.xlsx import COLUMN_BY_KEY, COLUMNS, DATA_SHEET, MAX_IMPORT_ROWS
+from danvan.plans.xlsx_rows import RowParser, TaskRow, codes_in_use
+
+# A 10 MB upload may not unpack to more than this: a guard against zip bombs.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+BATCH_SIZE = 500
+BAD_FILE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    InvalidFileException,
+    SyntaxError,  # xml.etree's ParseError
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+    IndexError,  # a workbook with no worksheet
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the file; `row` is the Excel row number, `column` a heading label."""
+
+    message: str
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("Row %(row)d, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row:
+            return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass
+class ParseResult:
+    rows: list[TaskRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    occurrences: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class BadFileError(Exception):
+    pass
+
+
+def _bad_file() -> BadFileError:
+    return BadFileError(
+        _("This file cannot be read as an XLSX workbook. Save it from Excel as .xlsx and retry.")
+    )
+
+
+def _open(data: bytes):
+    """Return the read-only workbook, or raise BadFileError with a message for people."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except BAD_FILE_ERRORS as exc:
+        raise _bad_file() from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise BadFileError(_("This file is too large once unpacked; split it into several files."))
+    try:
+        return load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except BAD_FILE_ERRORS as exc:
+        raise _bad_file() from exc
+
+
+def _values(workbook) -> Iterator[tuple]:
+    """Yield each row's values; the file's own (often wrong) dimensions are ignored."""
+    try:
+        sheet = (
+            workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        )
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+    except BAD_FILE_ERRORS as exc:
+        raise _bad_file() from exc
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except BAD_FILE_ERRORS as exc:
+            raise _bad_file() from exc
+        yield values
+
+
+def _heading_key(text: str) -> str | None:
+    folded = fold_text(text)
+    for column in COLUMNS:
+        if folded in (fold_text(column.heading), fold_text(column.label)):
+            return column.key
+    return None
+
+
+def _read_header(values: tuple | None, errors: list[RowError]) -> dict[str, int]:
+    """Return {column key: index}; record missing, unexpected and repeated columns."""
+    positions: dict[str, int] = {}
+    if values is None or _is_blank(values):
+        message = _(
+            "The first row must hold the template's column headings; start from the template."
+        )
+        errors.append(RowError(message, row=1))
+        return positions
+    for index, value in enumerate(values):
+        text = normalize_text(str(value)) if value is not None else ""
+        if not text:
+            continue
+        key = _heading_key(text)
+        if key is None:
+            message = _("Unexpected column “%(column)s” in cell %(cell)s of the header row.")
+            cell = f"{get_column_letter(index + 1)}1"
+            errors.append(RowError(message % {"column": text, "cell": cell}, row=1))
+        elif key in positions:
+            message = _("The column “%(column)s” appears twice in the header row.")
+            errors.append(RowError(message % {"column": COLUMN_BY_KEY[key].label}, row=1))
+        else:
+            positions[key] = index
+    for column in COLUMNS:
+        if column.key not in positions:
+            message = _("The column “%(column)s” is missing from the header row.")
+            errors.append(RowError(message % {"column": column.heading}, row=1))
+    return positions
+
+
+def _is_blank(values) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _read_body(values: Iterator[tuple], positions: dict[str, int], parser, result) -> None:
+    count = 0
+    for number, row in enumerate(values, start=2):
+        # Cells outside the template's columns (a note in column L) are ignored.
+        cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
+        if _is_blank(cells.values()):
+            continue
+        count += 1
+        if count > MAX_IMPORT_ROWS:
+            message = _("The file has more than %(max)d tasks; split it into several files.")
+            result.errors.append(RowError(message % {"max": MAX_IMPORT_ROWS}, row=number))
+            return
+        task_row, problems = parser.parse(number, cells)
+        result.errors.extend(
+            RowError(p.message, row=number, column=COLUMN_BY_KEY[p.key].label if p.key else "")
+            for p in problems
+        )
+        if task_row is not None:
+            result.rows.append(task_row)
+    if count == 0:
+        result.errors.append(RowError(_("The file has no tasks below the header row.")))
+
+
+def parse_rows(data: bytes, *, plan: Plan) -> ParseResult:
+    """Read and check every row of `data` against `plan`; nothing is saved."""
+    result = ParseResult()
+    try:
+        workbook = _open(data)
+    except BadFileError as exc:
+        result.errors.append(RowError(str(exc)))
+        return result
+    try:
+        values = _values(workbook)
+        header = next(values, None)
+        positions = _read_header(header, result.errors)
+        if not result.errors:
+            _read_body(values, positions, RowParser.for_plan(plan), result)
+    except BadFileError as exc:
+        result.errors.append(RowError(str(exc)))
+    finally:
+        workbook.close()
+    if result.errors:
+        result.rows = []
+    return result
+
+
+def _codes_taken(plan: Plan, rows: list[TaskRow]) -> list[RowError]:
+    """Errors for codes another task of `plan` already uses (re-checked under the lock)."""
+    taken = codes_in_use(plan)
+    message = _("The code “%(code)s” is already used by a task of this plan.")
+    return [
+        RowError(
+            message % {"code": row.fields["code"]},
+            row=row.number,
+            column=COLUMN_BY_KEY["code"].label,
+        )
+        for row in rows
+        if row.fields["code"] in taken
+    ]
+
+
+def _bulk_insert(plan: Plan, rows: list[TaskRow]) -> None:
+    """Save one-off tasks in bulk; save() is bypassed, so refresh their search text here."""
+    if not rows:
+        return
+    tasks = [Task(plan=plan, content=row.content, **row.fields) for row in rows]
+    for task in tasks:
+        task.refresh_search_text()
+    Task.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
+    through = Task.coordinating_agencies.through
+    links = [
+        through(task_id=task.pk, agency_id=agency.pk)
+        for task, row in zip(tasks, rows, strict=True)
+        for agency in row.coordinating
+    ]
+    through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+
+def _write(plan: Plan, rows: list[TaskRow]) -> int:
+    """Save every row in file order; return the number of occurrences created."""
+    one_off: list[TaskRow] = []
+    occurrences = 0
+    for row in rows:
+        if not row.dates:
+            one_off.append(row)
+            continue
+        _bulk_insert(plan, one_off)
+        one_off = []
+        insert_task(
+            plan=plan,
+            content=row.content,
+            fields=row.fields,
+            coordinating=row.coordinating,
+            dates=row.dates,
+        )
+        occurrences += len(row.dates)
+    _bulk_insert(plan, one_off)
+    return occurrences
+
+
+def import_tasks(*, actor, plan: Plan, data: bytes) -> ImportResult:
+    """Create every task of the file in one transaction, or none and say why."""
+    parsed = parse_rows(data, plan=plan)
+    if parsed.errors:
+        return ImportResult(errors=parsed.errors)
+    with transaction.atomic():
+        # One import at a time per plan, so two uploads cannot both pass the code check.
+        Plan.objects.select_for_update().get(pk=plan.pk)
+        clashes = _codes_taken(plan, parsed.rows)
+        if clashes:
+            return ImportResult(errors=clashes)
+        occurrences = _write(plan, parsed.rows)
+        recurring = sum(1 for row in parsed.rows if row.dates)
+        audit_log(
+            actor=actor,
+            action="plans.tasks_import",
+            obj=plan,
+            agency=plan.issuing_agency,
+            changes={
+                "rows": len(parsed.rows),
+                "recurring": recurring,
+                "occurrences": occurrences,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+        )
+    return ImportResult(created=len(parsed.rows), occurrences=occurrences)
