@@ -61,7 +61,7 @@ def progress_post(
         )
     checked = [(upload, check_upload(upload)) for upload in files]
     with transaction.atomic():
-        locked = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+        locked = Task.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task.pk)
         if locked.completed_on is not None:
             raise ConcurrentChangeError(_("This task has already been completed."))
         is_lead = agency.pk == locked.lead_agency_id
@@ -116,7 +116,7 @@ def progress_review(
         raise ValidationError({"reason": _("Give the reason for returning the report.")})
     with transaction.atomic():
         locked = (
-            ProgressUpdate.objects.select_for_update()
+            ProgressUpdate.objects.select_for_update(of=("self",))
             .select_related("reviewed_by")
             .get(pk=update.pk)
         )
@@ -151,6 +151,8 @@ def implementing_plan_create(
     occurrences' dates) becomes a task led by `agency`, linked to it through `parent`.
     """
     with transaction.atomic():
+        if agency.pk == parent_plan.issuing_agency_id:
+            raise ValidationError(_("The issuing agency carries out its own plan directly."))
         if parent_plan.implementing_plans.filter(issuing_agency=agency).exists():
             raise ValidationError(
                 _("%(agency)s already has an implementing plan for this plan.") % {"agency": agency}

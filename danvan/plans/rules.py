@@ -59,6 +59,7 @@ def takes_part_in_plan(user, plan: Plan | None) -> bool:
         return False
     agencies = set(plan.tasks.values_list("lead_agency_id", flat=True))
     agencies |= set(plan.tasks.values_list("coordinating_agencies", flat=True)) - {None}
+    agencies.discard(plan.issuing_agency_id)  # the issuer implements its own plan directly
     return works_in(user, agencies)
 
 

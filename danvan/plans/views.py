@@ -77,6 +77,8 @@ def plan_detail_view(request, pk):
             "legal_bases": plan.legal_bases.all(),
             "transitions": services.PLAN_TRANSITIONS[plan.status],
             "implement_form": ImplementForm(agencies=agencies_where_user_works(request.user)),
+            "can_change_plan": request.user.has_perm("plans.change_plan", plan),
+            "can_implement": request.user.has_perm("plans.implement_plan", plan),
         },
     )
 

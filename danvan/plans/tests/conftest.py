@@ -26,13 +26,21 @@ class PlanWorld:
         self.coord_officer = make_member(org_tree.dept_b, R.OFFICER)
         self.outsider = make_member(org_tree.front, R.LEADER)
         self.plan = plan_create(
-            actor=self.issuer_officer, issuing_agency=org_tree.city, title="Kế hoạch thử",
-            year=YEAR, period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31),
+            actor=self.issuer_officer,
+            issuing_agency=org_tree.city,
+            title="Kế hoạch thử",
+            year=YEAR,
+            period_start=dt.date(YEAR, 1, 1),
+            period_end=dt.date(YEAR, 12, 31),
         )
         self.content = content_add(actor=None, plan=self.plan, number=1, title="Nội dung một")
         self.task = task_create(
-            actor=self.issuer_officer, plan=self.plan, content=self.content,
-            title="Nhiệm vụ thử", lead_agency=org_tree.dept_a, due_on=dt.date(YEAR, 6, 30),
+            actor=self.issuer_officer,
+            plan=self.plan,
+            content=self.content,
+            title="Nhiệm vụ thử",
+            lead_agency=org_tree.dept_a,
+            due_on=dt.date(YEAR, 6, 30),
             coordinating=[org_tree.dept_b],
         )
         self.plan = plan_set_status(actor=None, plan=self.plan, status=Plan.Status.ISSUED)

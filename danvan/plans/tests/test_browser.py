@@ -37,7 +37,14 @@ def test_an_update_with_a_file_reaches_the_leaders_plan_tree(live_server, page, 
     page.goto(f"{base}{world.plan.get_absolute_url()}")
     row = page.get_by_role("row").filter(has_text="Nhiệm vụ thử")
     assert "60%" in row.inner_text()
-    expected = Task.Status(derive_status(due_on=world.task.due_on, completed_on=None, percent=60,
-                                         started_on=None, today=timezone.localdate())).label
+    expected = Task.Status(
+        derive_status(
+            due_on=world.task.due_on,
+            completed_on=None,
+            percent=60,
+            started_on=None,
+            today=timezone.localdate(),
+        )
+    ).label
     assert str(expected) in row.inner_text()  # in progress, or overdue once June 2026 is past
     assert "Tiến độ chung: 60%" in page.content()

@@ -19,9 +19,15 @@ def _fill(world, per_content):
     contents = list(world.plan.contents.order_by("number"))
     for content in contents:
         for i in range(per_content):
-            task_create(actor=None, plan=world.plan, content=content, title=f"Việc {i}",
-                        lead_agency=world.tree.dept_a if i % 2 else world.tree.dept_b,
-                        due_on=dt.date(2026, 1 + i % 12, 10), coordinating=[world.tree.city])
+            task_create(
+                actor=None,
+                plan=world.plan,
+                content=content,
+                title=f"Việc {i}",
+                lead_agency=world.tree.dept_a if i % 2 else world.tree.dept_b,
+                due_on=dt.date(2026, 1 + i % 12, 10),
+                coordinating=[world.tree.city],
+            )
 
 
 def _count_queries(client, url):
@@ -47,8 +53,13 @@ def test_the_plan_tree_uses_the_same_number_of_queries_for_2_or_200_tasks_per_co
 def test_my_tasks_shows_overdue_and_reviews_to_do(client, world):
     from danvan.plans.progress import progress_post
 
-    progress_post(actor=world.coord_officer, task=world.task, agency=world.tree.dept_b,
-                  text="Phối hợp", percent=30)
+    progress_post(
+        actor=world.coord_officer,
+        task=world.task,
+        agency=world.tree.dept_b,
+        text="Phối hợp",
+        percent=30,
+    )
     client.force_login(world.lead_officer)
     body = client.get(reverse("plans:my_tasks")).content.decode()
     assert "Nhiệm vụ thử" in body
@@ -58,10 +69,15 @@ def test_my_tasks_shows_overdue_and_reviews_to_do(client, world):
 def test_posting_an_update_with_a_file_through_the_page(client, world):
     client.force_login(world.lead_officer)
     pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    response = client.post(world.task.get_absolute_url(), {
-        "agency": world.tree.dept_a.pk, "text": "Đã tổ chức hội nghị", "percent": 70,
-        "files": [pdf],
-    })
+    response = client.post(
+        world.task.get_absolute_url(),
+        {
+            "agency": world.tree.dept_a.pk,
+            "text": "Đã tổ chức hội nghị",
+            "percent": 70,
+            "files": [pdf],
+        },
+    )
     assert response.status_code == 302
     update = ProgressUpdate.objects.get()
     evidence = update.evidence.get()
@@ -74,9 +90,14 @@ def test_posting_an_update_with_a_file_through_the_page(client, world):
 
 def test_bad_input_on_the_update_form_is_explained_in_vietnamese(client, world):
     client.force_login(world.lead_officer)
-    response = client.post(world.task.get_absolute_url(), {
-        "agency": world.tree.dept_a.pk, "text": "", "percent": 150,
-    })
+    response = client.post(
+        world.task.get_absolute_url(),
+        {
+            "agency": world.tree.dept_a.pk,
+            "text": "",
+            "percent": 150,
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'aria-describedby="id_percent_errors"' in body
@@ -103,9 +124,33 @@ def test_the_text_import_previews_then_saves_a_draft(client, world):
 
 def test_the_text_import_refuses_text_without_contents(client, world):
     client.force_login(world.issuer_officer)
-    response = client.post(reverse("plans:plan_text_import"), {
-        "issuing_agency": world.tree.city.pk, "text": "Không có nội dung đánh số.",
-        "confirm": "1"})
+    response = client.post(
+        reverse("plans:plan_text_import"),
+        {
+            "issuing_agency": world.tree.city.pk,
+            "text": "Không có nội dung đánh số.",
+            "confirm": "1",
+        },
+    )
     assert response.status_code == 200
     assert 'id="id_text_errors"' in response.content.decode()
     assert Plan.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("user_attr", "can_edit", "can_implement"),
+    [
+        ("issuer_officer", True, False),
+        ("lead_officer", False, True),
+        ("coord_officer", False, True),
+        ("lead_viewer", False, False),
+    ],
+)
+def test_the_plan_page_offers_only_the_actions_the_user_may_take(
+    client, world, user_attr, can_edit, can_implement
+):
+    client.force_login(getattr(world, user_attr))
+    body = client.get(world.plan.get_absolute_url()).content.decode()
+    assert (reverse("plans:plan_edit", args=[world.plan.pk]) in body) is can_edit
+    assert (reverse("plans:task_create", args=[world.plan.pk]) in body) is can_edit
+    assert (reverse("plans:plan_implement", args=[world.plan.pk]) in body) is can_implement

@@ -46,9 +46,15 @@ def test_nobody_posts_on_a_closed_plan(world):
     assert not world.issuer_officer.has_perm("plans.change_plan", world.task.plan)
 
 
-@pytest.mark.parametrize(("user_attr", "status"), [
-    ("issuer_officer", 200), ("lead_viewer", 200), ("coord_officer", 200), ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    ("user_attr", "status"),
+    [
+        ("issuer_officer", 200),
+        ("lead_viewer", 200),
+        ("coord_officer", 200),
+        ("outsider", 404),
+    ],
+)
 def test_pages_answer_by_scope(client, world, user_attr, status):
     client.force_login(getattr(world, user_attr))
     assert client.get(world.plan.get_absolute_url()).status_code == status
@@ -57,8 +63,9 @@ def test_pages_answer_by_scope(client, world, user_attr, status):
 
 def test_a_viewer_cannot_post_progress_even_by_hand(client, world):
     client.force_login(world.lead_viewer)
-    response = client.post(world.task.get_absolute_url(),
-                           {"agency": world.tree.dept_a.pk, "text": "x", "percent": 50})
+    response = client.post(
+        world.task.get_absolute_url(), {"agency": world.tree.dept_a.pk, "text": "x", "percent": 50}
+    )
     assert response.status_code == 403
     assert not world.task.updates.exists()
 

@@ -20,8 +20,9 @@ DUE = dt.date(2026, 6, 30)
 
 
 def status(today, completed_on=None, percent=0, started_on=None):
-    return derive_status(due_on=DUE, completed_on=completed_on, percent=percent,
-                         started_on=started_on, today=today)
+    return derive_status(
+        due_on=DUE, completed_on=completed_on, percent=percent, started_on=started_on, today=today
+    )
 
 
 def test_it_is_not_overdue_on_the_due_date_itself():
@@ -42,8 +43,12 @@ def test_it_is_in_progress_once_started_or_with_progress():
 
 def test_monthly_occurrences_fall_on_the_day_or_the_last_day_of_short_months():
     dates = occurrence_dates("monthly", 31, dt.date(2026, 1, 1), dt.date(2026, 4, 30))
-    assert dates == [dt.date(2026, 1, 31), dt.date(2026, 2, 28), dt.date(2026, 3, 31),
-                     dt.date(2026, 4, 30)]
+    assert dates == [
+        dt.date(2026, 1, 31),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 30),
+    ]
     leap = occurrence_dates("monthly", 30, dt.date(2028, 2, 1), dt.date(2028, 2, 29))
     assert leap == [dt.date(2028, 2, 29)]
 
@@ -70,21 +75,27 @@ dates = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31))
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # one row, rewritten
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # one row, rewritten
 @given(
-    due=dates, today=dates, completed=st.one_of(st.none(), dates),
-    percent=st.integers(0, 100), started=st.one_of(st.none(), dates),
+    due=dates,
+    today=dates,
+    completed=st.one_of(st.none(), dates),
+    percent=st.integers(0, 100),
+    started=st.one_of(st.none(), dates),
 )
 def test_the_sql_status_always_agrees_with_the_python_status(
     world_factory, due, today, completed, percent, started
 ):
     task = world_factory()
-    Task.objects.filter(pk=task.pk).update(due_on=due, completed_on=completed, percent=percent,
-                                           started_on=started)
+    Task.objects.filter(pk=task.pk).update(
+        due_on=due, completed_on=completed, percent=percent, started_on=started
+    )
     sql = Task.objects.annotate(s=status_expression(today)).get(pk=task.pk).s
-    assert sql == derive_status(due_on=due, completed_on=completed, percent=percent,
-                                started_on=started, today=today)
+    assert sql == derive_status(
+        due_on=due, completed_on=completed, percent=percent, started_on=started, today=today
+    )
 
 
 @pytest.fixture
