@@ -68,6 +68,18 @@ def audit_events(request):
     return render(request, "core/audit_events.html", {"page": page})
 
 
+@login_required
+def notifications_view(request):
+    """The user's notifications; opening the page marks the shown ones read."""
+    from danvan.core.notifications import mark_read, notification_list
+
+    page = Paginator(notification_list(request.user), 30).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread": set(unread)})
+    mark_read(user=request.user, notification_ids=unread)
+    return response
+
+
 @require_GET
 def healthz(request):
     return JsonResponse({"status": "ok"})

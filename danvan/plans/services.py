@@ -9,8 +9,16 @@ from django.utils.translation import gettext as _
 
 from danvan.core.audit import audit_log, diff_snapshots, model_snapshot
 from danvan.core.errors import ConcurrentChangeError, TransitionError
+from danvan.core.files import check_upload
 from danvan.core.text import normalize_text
-from danvan.plans.models import ContentArea, LegalDocument, Plan, PlanVersion, Task
+from danvan.plans.models import (
+    ContentArea,
+    LegalDocument,
+    Plan,
+    PlanAttachment,
+    PlanVersion,
+    Task,
+)
 from danvan.plans.recurrence import RecurrenceError, occurrence_dates
 
 PLAN_FIELDS = (
@@ -380,3 +388,25 @@ def plan_import_text(*, actor, issuing_agency, text: str) -> Plan:
         for content in parsed.contents:
             content_add(actor=actor, plan=plan, number=content.number, title=content.title)
     return plan
+
+
+def plan_attachment_add(*, actor, plan: Plan, upload) -> PlanAttachment:
+    """Attach a file (e.g. the signed scan) to a plan; its type is checked from its content."""
+    info = check_upload(upload)
+    with transaction.atomic():
+        attachment = PlanAttachment.objects.create(
+            plan=plan,
+            file=upload,
+            original_name=info.name,
+            content_type=info.content_type,
+            size=info.size,
+            uploaded_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="plans.attachment_add",
+            obj=attachment,
+            agency=plan.issuing_agency,
+            changes={"after": {"plan": plan.pk, "name": info.name, "size": info.size}},
+        )
+    return attachment

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/contents/new/", views.content_create_view, name="content_create"),
     path("<int:pk>/tasks/new/", views.task_create_view, name="task_create"),
     path("<int:pk>/implement/", views.plan_implement_view, name="plan_implement"),
+    path("<int:pk>/attachments/", views.plan_attachment_add_view, name="attachment_add"),
+    path("attachments/<int:pk>/", views.plan_attachment_download_view, name="attachment_download"),
     path("tasks/<int:pk>/", views_tasks.task_detail_view, name="task_detail"),
     path(
         "tasks/<int:pk>/updates/<int:update_pk>/review/",

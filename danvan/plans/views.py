@@ -78,6 +78,8 @@ def plan_detail_view(request, pk):
             "transitions": services.PLAN_TRANSITIONS[plan.status],
             "implement_form": ImplementForm(agencies=agencies_where_user_works(request.user)),
             "can_change_plan": request.user.has_perm("plans.change_plan", plan),
+            "attachments": plan.attachments.select_related("uploaded_by"),
+            "versions": plan.versions.select_related("changed_by")[:20],
             "can_implement": request.user.has_perm("plans.implement_plan", plan),
         },
     )
@@ -226,4 +228,46 @@ def plan_text_import_view(request):
     )
     return render(
         request, "plans/plan_text_import.html", {"form": form, "parsed": parsed, "bases": bases}
+    )
+
+
+@require_POST
+@permission_required("core.view_staff_home")
+def plan_attachment_add_view(request, pk):
+    plan = _plan_or_404(request, pk)
+    _require(request, "plans.change_plan", plan)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return redirect(plan)
+    try:
+        services.plan_attachment_add(actor=request.user, plan=plan, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The file was attached."))
+    return redirect(plan)
+
+
+@permission_required("core.view_staff_home")
+def plan_attachment_download_view(request, pk):
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    from danvan.core.audit import audit_log
+    from danvan.plans.models import PlanAttachment
+
+    attachment = get_object_or_404(PlanAttachment, pk=pk)
+    plan = _plan_or_404(request, attachment.plan_id)  # 404 unless the plan is in scope
+    audit_log(
+        actor=request.user,
+        action="plans.attachment_download",
+        obj=attachment,
+        agency=plan.issuing_agency,
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )

@@ -71,12 +71,18 @@ def test_load_demo_brings_the_seed_plan_and_a_current_plan_with_mixed_statuses()
     call_command("load_demo", verbosity=0)
     seed = Plan.objects.get(number=SEED_NUMBER)
     assert seed.year == 2023 and seed.contents.count() == 7
-    assert sorted(seed.legal_bases.values_list("number", flat=True)) == sorted([
-        "114-KL/TW", "23-QĐ/TW", "33/CT-TTg", "939 QĐ/TU", "85-CTr/BDVTU-BCSĐUBND",
-        "128-CTr/BDVTU"])
+    assert sorted(seed.legal_bases.values_list("number", flat=True)) == sorted(
+        [
+            "114-KL/TW",
+            "23-QĐ/TW",
+            "33/CT-TTg",
+            "939 QĐ/TU",
+            "85-CTr/BDVTU-BCSĐUBND",
+            "128-CTr/BDVTU",
+        ]
+    )
     assert seed.contents.get(number=4).title.startswith("Thực hiện có hiệu quả công tác tiếp dân")
     admin = get_user_model().objects.get(username="admin")
     statuses = Counter(task_queryset(user=admin).values_list("status", flat=True))
-    assert set(statuses) == {"not_started", "in_progress", "done_on_time", "done_late",
-                             "overdue"}
+    assert set(statuses) == {"not_started", "in_progress", "done_on_time", "done_late", "overdue"}
     assert Plan.objects.filter(parent__isnull=False, issuing_agency__code="ubnd-vi-thanh").exists()

@@ -154,3 +154,47 @@ def test_the_plan_page_offers_only_the_actions_the_user_may_take(
     assert (reverse("plans:plan_edit", args=[world.plan.pk]) in body) is can_edit
     assert (reverse("plans:task_create", args=[world.plan.pk]) in body) is can_edit
     assert (reverse("plans:plan_implement", args=[world.plan.pk]) in body) is can_implement
+
+
+def test_the_signed_scan_is_attached_and_served_only_in_scope(client, world):
+    from danvan.core.models import AuditEvent
+
+    client.force_login(world.issuer_officer)
+    scan = SimpleUploadedFile("ke-hoach-ky.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    response = client.post(reverse("plans:attachment_add", args=[world.plan.pk]), {"file": scan})
+    assert response.status_code == 302
+    attachment = world.plan.attachments.get()
+    assert AuditEvent.objects.filter(action="plans.attachment_add").count() == 1
+    url = reverse("plans:attachment_download", args=[attachment.pk])
+    assert "ke-hoach-ky.pdf" in client.get(world.plan.get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(world.lead_officer)  # sees the plan, may not change it
+    fake = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
+    assert client.post(reverse("plans:attachment_add", args=[world.plan.pk]),
+                       {"file": fake}).status_code == 403
+
+
+def test_reminders_show_up_in_the_notifications_page_and_are_then_read(client, world):
+    from danvan.core.notifications import notify
+
+    notify(recipients=[world.lead_officer], kind="task.due_soon", title="Nhiệm vụ sắp đến hạn",
+           url=world.task.get_absolute_url(), obj=world.task, email=False)
+    client.force_login(world.lead_officer)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Thông báo" in home and '<span class="badge warn">1' in home
+    page = client.get(reverse("core:notifications")).content.decode()
+    assert "Nhiệm vụ sắp đến hạn" in page
+    again = client.get(reverse("core:home")).content.decode()
+    assert '<span class="badge warn">1' not in again
+
+
+def test_my_tasks_uses_the_same_number_of_queries_for_few_or_many_tasks(client, world):
+    client.force_login(world.lead_officer)
+    _fill(world, 2)
+    small, _ = _count_queries(client, reverse("plans:my_tasks"))
+    _fill(world, 60)
+    large, response = _count_queries(client, reverse("plans:my_tasks"))
+    assert response.content.decode().count("/plans/tasks/") > 200
+    assert small == large, f"{small} queries for 14 tasks, {large} for 434"

@@ -234,8 +234,14 @@ def test_every_plan_service_writes_audit_events(world):
 
 
 def test_the_issuing_agency_cannot_issue_an_implementing_plan_of_its_own_plan(world):
-    task_create(actor=None, plan=world.plan, content=world.content, title="Việc của UBND",
-                lead_agency=world.tree.city, due_on=dt.date(2026, 9, 30))
+    task_create(
+        actor=None,
+        plan=world.plan,
+        content=world.content,
+        title="Việc của UBND",
+        lead_agency=world.tree.city,
+        due_on=dt.date(2026, 9, 30),
+    )
     assert not world.issuer_officer.has_perm("plans.implement_plan", world.plan)
     with pytest.raises(ValidationError):
         implementing_plan_create(actor=None, parent_plan=world.plan, agency=world.tree.city)
