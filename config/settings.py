@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "danvan.core",
     "danvan.org",
     "danvan.plans",
+    "danvan.petitions",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,17 @@ SECURE_PROXY_SSL_HEADER = (
 
 # Plan tasks: remind the lead agency this many days before a deadline (and again when overdue).
 DANVAN_TASK_REMINDER_DAYS_BEFORE = int(env_str("DANVAN_TASK_REMINDER_DAYS_BEFORE", "3"))
+
+# Sealed denouncer identities: Fernet keys, newest first (generate one with
+# `manage.py generate_seal_key`). Without them a key derived from SECRET_KEY is used, which is
+# refused when DANVAN_REQUIRE_SEAL_KEYS is on (production).
+DANVAN_SEAL_KEYS = env_list("DANVAN_SEAL_KEYS", [])
+DANVAN_REQUIRE_SEAL_KEYS = env_bool("DANVAN_REQUIRE_SEAL_KEYS", False)
+# Key for the hashes used to match petitioners across cases (not rotated with the seal keys).
+DANVAN_MATCH_KEY = env_str("DANVAN_MATCH_KEY", "")
+# A petition from at least this many people is a mass petition (đông người). DOMAIN.md §A: the
+# TT 04/2021 headcount was not found (UNSURE); 5 is where representatives become required (S15).
+DANVAN_MASS_PETITION_MIN = int(env_str("DANVAN_MASS_PETITION_MIN", "5"))
 
 # Which province this instance serves (official code, vietnam-provinces): 92 = Cần Thơ.
 DANVAN_PROVINCE_CODE = int(env_str("DANVAN_PROVINCE_CODE", "92"))

@@ -1,0 +1,1 @@
+"""Registers the petitions deadline reminder hook with the periodic tick (see core.tick)."""
