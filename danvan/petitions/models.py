@@ -146,7 +146,7 @@ class Petition(SearchableMixin, models.Model):
             models.Index(
                 fields=["due_on"],
                 name="petition_open_due_idx",
-                condition=Q(status__in=list(wf.OPEN_STATES)),
+                condition=Q(status__in=sorted(wf.OPEN_STATES)),
             ),
         ]
 
