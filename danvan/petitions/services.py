@@ -18,6 +18,7 @@ from danvan.core.files import check_upload
 from danvan.core.text import normalize_text
 from danvan.petitions import clocks, sealing
 from danvan.petitions import workflow as wf
+from danvan.petitions.messaging import enqueue_petitioner_notice
 from danvan.petitions.models import Attachment, Petition, Petitioner, SealedIdentity, Transition
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -181,7 +182,7 @@ def petition_receive(
         clocks.clocks_on_receipt(petition)
         clocks.refresh_due_on(petition)
         petition.save(update_fields=["due_on"])
-        Transition.objects.create(
+        received = Transition.objects.create(
             petition=petition,
             action="receive",
             from_status="",
@@ -189,6 +190,7 @@ def petition_receive(
             actor=petition.received_by,
             reason=channel,
         )
+        transaction.on_commit(lambda: enqueue_petitioner_notice(received.pk))
         audit_log(
             actor=actor,
             action="petitions.receive",
@@ -426,7 +428,7 @@ def petition_move(
         locked.version += 1
         clocks.refresh_due_on(locked)
         locked.save()
-        Transition.objects.create(
+        step = Transition.objects.create(
             petition=locked,
             action=action,
             from_status=before,
@@ -437,6 +439,8 @@ def petition_move(
             is_public=move.public,
             target_agency=target_agency,
         )
+        if move.public:
+            transaction.on_commit(lambda: enqueue_petitioner_notice(step.pk))
         audit_log(
             actor=actor,
             action=f"petitions.{action}",
