@@ -73,3 +73,23 @@ def make_member(db):
         return MembershipFactory(agency=agency, role=role).user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _seeded_legal_rules(request):
+    """Keep the migration-seeded legal rules in every database test.
+
+    Transactional tests (`django_db(transaction=True)`) flush the tables afterwards, data
+    migrations' rows included; the next test would find no rules at all.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from danvan.core.models import LegalRule
+    from danvan.core.services import legal_rules_seed
+
+    if not LegalRule.objects.exists():
+        legal_rules_seed()

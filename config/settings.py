@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "danvan.org",
     "danvan.plans",
     "danvan.petitions",
+    "danvan.reception",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,15 @@ DANVAN_MATCH_KEY = env_str("DANVAN_MATCH_KEY", "")
 # A petition from at least this many people is a mass petition (đông người). DOMAIN.md §A: the
 # TT 04/2021 headcount was not found (UNSURE); 5 is where representatives become required (S15).
 DANVAN_MASS_PETITION_MIN = int(env_str("DANVAN_MASS_PETITION_MIN", "5"))
+
+# Petitions: remind the handling officer this many days before a statutory deadline (again on
+# the day; the agency's leaders once overdue).
+DANVAN_PETITION_REMINDER_DAYS_BEFORE = int(env_str("DANVAN_PETITION_REMINDER_DAYS_BEFORE", "3"))
+# Adapter for SMS/e-mail to citizens: ConsoleGateway prints (masked); LocmemGateway keeps an
+# outbox for tests. A real gateway implements danvan.petitions.messaging.MessageGateway.
+DANVAN_MESSAGE_GATEWAY = env_str(
+    "DANVAN_MESSAGE_GATEWAY", "danvan.petitions.messaging.ConsoleGateway"
+)
 
 # Which province this instance serves (official code, vietnam-provinces): 92 = Cần Thơ.
 DANVAN_PROVINCE_CODE = int(env_str("DANVAN_PROVINCE_CODE", "92"))

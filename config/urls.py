@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("danvan.core.urls")),
     path("org/", include("danvan.org.urls")),
     path("plans/", include("danvan.plans.urls")),
+    path("reception/", include("danvan.reception.urls")),
+    path("petitions/", include("danvan.petitions.urls")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import polib
 
-GETTEXT_FUNCS = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
+GETTEXT_FUNCS = {
+    "_",
+    "_lazy",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "pgettext",
+    "pgettext_lazy",
+}
 TRANSLATE_TAG = re.compile(r"""{%\s*(?:translate|trans)\s+(?P<q>["'])(?P<msg>.*?)(?P=q)""")
 BLOCK_TAG = re.compile(
     r"{%\s*blocktrans(?:late)?(?P<args>[^%]*)%}(?P<body>.*?){%\s*endblocktrans(?:late)?\s*%}",

@@ -52,9 +52,11 @@ class InboxFilters:
 def inbox(*, user, filters: InboxFilters, today: dt.date | None = None) -> QuerySet[Petition]:
     """The officer's cases, open ones first by next deadline; a fixed number of queries."""
     today = today or timezone.localdate()
-    qs = (petition_queryset(user=user)
-          .select_related("agency", "unit", "assigned_to", "sealed_identity")
-          .prefetch_related("petitioners"))
+    qs = (
+        petition_queryset(user=user)
+        .select_related("agency", "unit", "assigned_to", "sealed_identity")
+        .prefetch_related("petitioners")
+    )
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.status:

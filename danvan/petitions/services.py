@@ -26,6 +26,23 @@ ID_NUMBER = re.compile(r"^(\d{9}|\d{12}|[A-Z]\d{7,8})$")  # old ID, citizen ID, 
 PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
 
 
+def clean_id_number(value: str) -> str:
+    """Return the ID number without spaces, upper-case; raise ValidationError if malformed."""
+    value = re.sub(r"\s", "", value or "").upper()
+    if value and not ID_NUMBER.match(value):
+        raise ValidationError(
+            _("A citizen ID has 12 digits (old ID cards 9); a passport is a letter and 7–8 digits.")
+        )
+    return value
+
+
+def clean_phone(value: str) -> str:
+    value = re.sub(r"[\s.\-()]", "", value or "")
+    if value and not PHONE.match(value):
+        raise ValidationError(_("Enter a Vietnamese phone number, e.g. 0912345678."))
+    return value
+
+
 @dataclass
 class PetitionerData:
     full_name: str
@@ -42,23 +59,17 @@ class PetitionerData:
         errors = {}
         if not name:
             errors[f"petitioner_{index}_full_name"] = _("Enter the petitioner's full name.")
-        id_number = re.sub(r"\s", "", self.id_number or "").upper()
-        if id_number and not ID_NUMBER.match(id_number):
-            errors[f"petitioner_{index}_id_number"] = _(
-                "A citizen ID has 12 digits (old ID cards 9); a passport is a letter and 7–8 "
-                "digits."
-            )
-        phone = re.sub(r"[\s.\-()]", "", self.phone or "")
-        if phone and not PHONE.match(phone):
-            errors[f"petitioner_{index}_phone"] = _(
-                "Enter a Vietnamese phone number, e.g. 0912345678."
-            )
+        for field, check in (("id_number", clean_id_number), ("phone", clean_phone)):
+            try:
+                setattr(self, field, check(getattr(self, field)))
+            except ValidationError as exc:
+                errors[f"petitioner_{index}_{field}"] = exc.messages
         if errors:
             raise ValidationError(errors)
         return PetitionerData(
             name,
-            id_number,
-            phone,
+            self.id_number,
+            self.phone,
             (self.email or "").strip().lower(),
             normalize_text(self.address),
             self.address_unit,

@@ -86,3 +86,22 @@ def test_load_demo_brings_the_seed_plan_and_a_current_plan_with_mixed_statuses()
     statuses = Counter(task_queryset(user=admin).values_list("status", flat=True))
     assert set(statuses) == {"not_started", "in_progress", "done_on_time", "done_late", "overdue"}
     assert Plan.objects.filter(parent__isnull=False, issuing_agency__code="ubnd-vi-thanh").exists()
+
+
+def test_load_demo_brings_petitions_in_every_state_with_a_sealed_denunciation():
+    from danvan.petitions import workflow as wf
+    from danvan.petitions.models import Petition
+
+    call_command("load_demo", verbosity=0)
+    statuses = set(Petition.objects.values_list("status", flat=True))
+    assert {wf.RECEIVED, wf.CLASSIFIED, wf.ACCEPTED, wf.VERIFYING, wf.RESOLVED, wf.CLOSED,
+            wf.TRANSFERRED, wf.GUIDED, wf.FILED, wf.WITHDRAWN} <= statuses
+    assert Petition.objects.count() >= 200
+    assert Petition.objects.filter(sealed_identity__isnull=False, kind="denunciation").exists()
+    assert Petition.objects.filter(duplicate_of__isnull=False).exists()
+    from django.utils import timezone
+
+    assert Petition.objects.filter(due_on__lt=timezone.localdate()).exists()  # some overdue
+    count = Petition.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Petition.objects.count() == count

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from danvan.core.services import legal_rules_seed
 from danvan.org.demo import DEMO_PASSWORD, load_demo
+from danvan.petitions.demo import load_demo_petitions
 from danvan.plans.demo import load_demo_plans
 
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
             legal_rules_seed()
             logins = load_demo()
             load_demo_plans()
+            petitions = load_demo_petitions()
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in logins:
                 self.stdout.write(f"  {username:<18} {description}")
+            if petitions:
+                self.stdout.write(f"Demo petitions loaded: {petitions}")
