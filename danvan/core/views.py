@@ -25,7 +25,36 @@ def home(request):
     if not is_staff_member(request.user):
         raise PermissionDenied(_("This account has no staff access."))
     memberships = active_memberships(request.user).select_related("agency__unit")
-    return render(request, "core/home.html", {"memberships": memberships})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "reception_warnings": _reception_warnings(request.user),
+        },
+    )
+
+
+def _reception_warnings(user) -> list[dict]:
+    """Leaders whose citizen-reception days fell short of the legal minimum in the last 90 days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from danvan.org.selectors import agencies_where_user_works
+    from danvan.reception.selectors import reception_compliance
+
+    today = timezone.localdate()
+    warnings = []
+    for agency in agencies_where_user_works(user).select_related("unit")[:10]:
+        for entry in reception_compliance(
+            user=user, agency=agency, start=today - dt.timedelta(days=90), end=today
+        ):
+            if entry.shortfalls:
+                warnings.append(
+                    {"agency": agency, "role": entry.role_label, "shortfalls": entry.shortfalls}
+                )
+    return warnings
 
 
 @permission_required("core.use_deadline_calculator")

@@ -139,8 +139,18 @@ def _advance(petition: Petition, kind: str, target: str, actor, rng, today) -> N
             legal_basis=basis,
             on=on,
             target_agency=Agency.objects.get(code="thanh-tra-tp") if action == "transfer" else None,
-            **({"kind": kind_for} if action == "classify" else {}),
+            **(
+                {"kind": kind_for, "eligibility": _all_ticked(kind_for)}
+                if action == "classify"
+                else {}
+            ),
         )
+
+
+def _all_ticked(kind: str) -> list[str]:
+    from danvan.petitions.eligibility import CHECKLISTS
+
+    return [key for key, _label in CHECKLISTS.get(kind, [])]
 
 
 def load_demo_petitions() -> int:

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import DATE_INPUT_FORMATS, AccessibleErrorsMixin
 from danvan.org.models import AdministrativeUnit, Agency
-from danvan.petitions.models import Petition
+from danvan.petitions.eligibility import all_items
+from danvan.petitions.models import Petition, Petitioner
 from danvan.petitions.services import clean_id_number, clean_phone
 from danvan.plans.forms import MultipleFileField
 
@@ -58,14 +59,28 @@ class IntakeForm(AccessibleErrorsMixin, forms.Form):
 
 
 class PetitionerForm(AccessibleErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Person or organisation"),
+        choices=Petitioner.Kind.choices,
+        initial=Petitioner.Kind.PERSON,
+    )
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     id_number = forms.CharField(
         label=_("Citizen ID / passport number"), max_length=20, required=False
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address_unit = forms.ModelChoiceField(
+        label=_("Commune of residence"), required=False, queryset=AdministrativeUnit.objects.none()
+    )
+    address = forms.CharField(
+        label=_("Address (house, street, hamlet)"), max_length=300, required=False
+    )
     is_representative = forms.BooleanField(label=_("Representative"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["address_unit"].queryset = commune_choices()
 
     def clean_id_number(self):
         return clean_id_number(self.cleaned_data["id_number"])
@@ -87,6 +102,12 @@ class MoveForm(AccessibleErrorsMixin, forms.Form):
     )
     is_complex = forms.BooleanField(label=_("Complex case"), required=False)
     is_remote = forms.BooleanField(label=_("Remote area"), required=False)
+    eligibility = forms.MultipleChoiceField(
+        label=_("Eligibility (Thông tư 05/2021/TT-TTCP Đ6)"),
+        required=False,
+        choices=all_items,
+        widget=forms.CheckboxSelectMultiple,
+    )
     target_agency = forms.ModelChoiceField(
         label=_("To agency"), queryset=Agency.objects.all(), required=False
     )
@@ -126,6 +147,7 @@ class InboxFilterForm(forms.Form):
         label=_("Received to"), required=False, widget=DATE_WIDGET, input_formats=DATE_INPUT_FORMATS
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_soon = forms.BooleanField(label=_("Due within 3 days"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args, **kwargs):

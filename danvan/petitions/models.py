@@ -133,6 +133,8 @@ class Petition(SearchableMixin, models.Model):
     # Keyed hashes of the petitioners' ID numbers and phones, for duplicate checks that work
     # even when the identity itself is sealed (see petitions.sealing).
     match_keys = models.JSONField(default=list, blank=True)
+    # Eligibility items ticked at classification (petitions.eligibility, TT 05/2021 Đ6 k2).
+    eligibility = models.JSONField(_("eligibility checks"), default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -143,6 +145,8 @@ class Petition(SearchableMixin, models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_on"], name="petition_inbox_idx"),
             models.Index(fields=["unit", "received_on"], name="petition_unit_date_idx"),
+            # Duplicate checks scan one agency's recent cases (petitions.duplicates).
+            models.Index(fields=["agency", "received_on"], name="petition_agency_date_idx"),
             models.Index(
                 fields=["due_on"],
                 name="petition_open_due_idx",

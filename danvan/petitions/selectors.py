@@ -11,6 +11,9 @@ from danvan.org.selectors import ALL, visible_agency_ids
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import SEALED, Petition
 
+# "Due soon" in the inbox: deadlines within this many days.
+DUE_SOON_DAYS = 3
+
 
 def petition_queryset(*, user) -> QuerySet[Petition]:
     """Cases `user` may see: those of agencies in scope, plus those assigned to them."""
@@ -45,6 +48,7 @@ class InboxFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     overdue: bool = False
+    due_soon: bool = False
     query: str = ""
     mine: bool = False
 
@@ -71,6 +75,12 @@ def inbox(*, user, filters: InboxFilters, today: dt.date | None = None) -> Query
         qs = qs.filter(received_on__lte=filters.date_to)
     if filters.overdue:
         qs = qs.filter(status__in=wf.OPEN_STATES, due_on__lt=today)
+    if filters.due_soon:
+        qs = qs.filter(
+            status__in=wf.OPEN_STATES,
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
     if filters.mine:
         qs = qs.filter(assigned_to=user)
     if filters.query:

@@ -16,7 +16,7 @@ from danvan.core.audit import audit_log
 from danvan.core.errors import ConcurrentChangeError, TransitionError
 from danvan.core.files import check_upload
 from danvan.core.text import normalize_text
-from danvan.petitions import clocks, sealing
+from danvan.petitions import clocks, eligibility, sealing
 from danvan.petitions import workflow as wf
 from danvan.petitions.messaging import enqueue_petitioner_notice
 from danvan.petitions.models import Attachment, Petition, Petitioner, SealedIdentity, Transition
@@ -254,12 +254,33 @@ def _already_transferred(petition: Petition) -> bool:
 def _apply(petition: Petition, action: str, on: dt.date, opts: dict) -> None:
     if action == "classify":
         petition.kind = opts["kind"]
+        petition.eligibility = sorted(opts.get("eligibility") or [])
         petition.is_complex = opts.get("is_complex", petition.is_complex)
         petition.is_remote = opts.get("is_remote", petition.is_remote)
         if petition.kind == wf.DENUNCIATION:
             _reseal_as_denunciation(petition)
         clocks.clocks_on_classify(petition)
     elif action == "accept":
+        missing = eligibility.missing_items(petition.kind, petition.eligibility)
+        if missing:
+            raise TransitionError(
+                _(
+                    "Not eligible for handling yet — not checked: %(items)s. "
+                    "Classify again with the checks, or file it."
+                )
+                % {"items": "; ".join(missing)},
+                code="eligibility",
+            )
+        if petition.kind == wf.DENUNCIATION and petition.is_anonymous:
+            raise TransitionError(
+                _(
+                    "An anonymous denunciation is not handled under the Law on "
+                    "Denunciations (Đ25); file it, or inspect it within your "
+                    "competence if it names the violator with concrete, "
+                    "verifiable evidence."
+                ),
+                code="anonymous",
+            )
         clocks.clocks_on_accept(petition, on)
     elif action == "transfer":
         if petition.kind == wf.DENUNCIATION and _already_transferred(petition):

@@ -89,6 +89,7 @@ def inbox_view(request):
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
         overdue=bool(data.get("overdue")),
+        due_soon=bool(data.get("due_soon")),
         query=data.get("q", ""),
         mine=bool(data.get("mine")),
     )
@@ -191,7 +192,11 @@ def move_view(request, pk):
         return redirect(petition)
     data = dict(form.cleaned_data)
     action, version = data.pop("action"), data.pop("version")
-    opts = {k: data[k] for k in ("kind", "is_complex", "is_remote")} if action == "classify" else {}
+    opts = (
+        {k: data[k] for k in ("kind", "is_complex", "is_remote", "eligibility")}
+        if action == "classify"
+        else {}
+    )
     try:
         services.petition_move(
             actor=request.user,

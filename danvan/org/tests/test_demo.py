@@ -94,8 +94,18 @@ def test_load_demo_brings_petitions_in_every_state_with_a_sealed_denunciation():
 
     call_command("load_demo", verbosity=0)
     statuses = set(Petition.objects.values_list("status", flat=True))
-    assert {wf.RECEIVED, wf.CLASSIFIED, wf.ACCEPTED, wf.VERIFYING, wf.RESOLVED, wf.CLOSED,
-            wf.TRANSFERRED, wf.GUIDED, wf.FILED, wf.WITHDRAWN} <= statuses
+    assert {
+        wf.RECEIVED,
+        wf.CLASSIFIED,
+        wf.ACCEPTED,
+        wf.VERIFYING,
+        wf.RESOLVED,
+        wf.CLOSED,
+        wf.TRANSFERRED,
+        wf.GUIDED,
+        wf.FILED,
+        wf.WITHDRAWN,
+    } <= statuses
     assert Petition.objects.count() >= 200
     assert Petition.objects.filter(sealed_identity__isnull=False, kind="denunciation").exists()
     assert Petition.objects.filter(duplicate_of__isnull=False).exists()

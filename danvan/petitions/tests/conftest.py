@@ -6,6 +6,15 @@ from danvan.org.models import Membership
 from danvan.petitions.services import PetitionerData, petition_move, petition_receive
 
 R = Membership.Role
+
+
+def eligible(kind: str) -> list[str]:
+    """Every eligibility item of `kind` ticked, as an officer does for a complete petition."""
+    from danvan.petitions.eligibility import CHECKLISTS
+
+    return [key for key, _label in CHECKLISTS.get(kind, [])]
+
+
 SECRET_NAME = "Nguyễn Văn Bímật"
 SECRET_ID = "079123456789"
 SECRET_PHONE = "0987654321"
@@ -65,6 +74,8 @@ class Desk:
 
     def move(self, petition, action, actor=None, **kwargs):
         petition.refresh_from_db()
+        if action == "classify" and "eligibility" not in kwargs:
+            kwargs["eligibility"] = eligible(kwargs.get("kind", petition.kind))
         return petition_move(
             actor=actor or self.officer,
             petition=petition,

@@ -37,6 +37,14 @@ def test_walk_in_petition_is_accepted_and_shows_its_deadline(live_server, page, 
     page.get_by_role("link", name=code).click()
     page.get_by_label("Bước", exact=True).select_option("classify")
     page.get_by_label("Loại", exact=True).select_option("complaint")
+    for label in (
+        "Viết bằng tiếng Việt",
+        "Có ghi ngày",
+        "Nêu rõ quyết định",
+        "Nêu nội dung, lý do",
+        "Trong thời hiệu",
+    ):
+        page.get_by_label(label).check()
     page.get_by_role("button", name="Ghi nhận bước xử lý").click()
     page.get_by_label("Bước", exact=True).select_option("accept")
     page.get_by_role("button", name="Ghi nhận bước xử lý").click()

@@ -20,22 +20,28 @@ def test_two_simultaneous_moves_on_one_case_one_wins_the_other_is_told(desk):
     def act(name, actor, kind):
         barrier.wait()
         try:
-            petition_move(actor=actor, petition=petition, action="classify",
-                          expected_version=version, kind=kind)
+            petition_move(
+                actor=actor,
+                petition=petition,
+                action="classify",
+                expected_version=version,
+                kind=kind,
+            )
             outcomes[name] = "won"
         except ConcurrentChangeError as exc:
             outcomes[name] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=act, args=("a", desk.officer, "complaint")),
-               threading.Thread(target=act, args=("b", desk.officer2, "feedback"))]
+    threads = [
+        threading.Thread(target=act, args=("a", desk.officer, "complaint")),
+        threading.Thread(target=act, args=("b", desk.officer2, "feedback")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(type(o).__name__ for o in outcomes.values()) == ["ConcurrentChangeError",
-                                                                   "str"]
+    assert sorted(type(o).__name__ for o in outcomes.values()) == ["ConcurrentChangeError", "str"]
     winner = next(n for n, o in outcomes.items() if o == "won")
     loser_error = next(o for o in outcomes.values() if o != "won")
     winner_user = desk.officer if winner == "a" else desk.officer2

@@ -34,8 +34,11 @@ def _text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if body[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return " ".join(archive.read(n).decode("utf-8", "replace")
-                            for n in archive.namelist() if n.endswith(".xml"))
+            return " ".join(
+                archive.read(n).decode("utf-8", "replace")
+                for n in archive.namelist()
+                if n.endswith(".xml")
+            )
     return body.decode("utf-8", "replace")
 
 
@@ -48,12 +51,24 @@ def test_the_denouncer_is_seen_only_by_cleared_users_on_the_reveal_page(client, 
     call_command("tick", verbosity=0)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     reveal = reverse("petitions:reveal_identity", args=[sealed.pk])
-    values = {"pk": str(sealed.pk), "object_id": str(sealed.pk), "id": str(sealed.pk),
-              "app_label": "petitions", "notice": "acceptance", "update_pk": "1"}
-    users = {"clerk": desk.clerk, "assigned officer": desk.officer, "other officer": desk.officer2,
-             "leader": desk.leader, "viewer": desk.viewer, "city leader": desk.city_leader,
-             "outsider": desk.outsider,
-             "superuser": UserFactory(username="root", is_superuser=True, is_staff=True)}
+    values = {
+        "pk": str(sealed.pk),
+        "object_id": str(sealed.pk),
+        "id": str(sealed.pk),
+        "app_label": "petitions",
+        "notice": "acceptance",
+        "update_pk": "1",
+    }
+    users = {
+        "clerk": desk.clerk,
+        "assigned officer": desk.officer,
+        "other officer": desk.officer2,
+        "leader": desk.leader,
+        "viewer": desk.viewer,
+        "city leader": desk.city_leader,
+        "outsider": desk.outsider,
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
     cleared = {"assigned officer", "leader"}
     leaks, seen = [], 0
     for label, user in users.items():

@@ -17,6 +17,7 @@ from danvan.petitions.messaging import (
 )
 from danvan.petitions.models import Deadline, Petition, Transition
 from danvan.petitions.services import PetitionerData, petition_move, petition_receive
+from danvan.petitions.tests.conftest import eligible
 
 RECEIVED = dt.date(2026, 3, 2)
 PHONE = "0911222333"
@@ -66,6 +67,8 @@ def receive(agency, *, people=None, **extra) -> Petition:
 
 def move(petition: Petition, action: str, **kwargs) -> Petition:
     petition.refresh_from_db()
+    if action == "classify":
+        kwargs.setdefault("eligibility", eligible(kwargs.get("kind", "")))
     return petition_move(
         actor=None, petition=petition, action=action, expected_version=petition.version, **kwargs
     )

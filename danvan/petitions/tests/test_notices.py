@@ -14,6 +14,7 @@ from danvan.org.models import Membership
 from danvan.petitions import urls_notices
 from danvan.petitions.notices import NOTICE_KINDS, build_notice, build_verification_copy
 from danvan.petitions.services import PetitionerData, petition_move, petition_receive
+from danvan.petitions.tests.conftest import eligible
 
 try:
     from danvan.petitions.urls import urlpatterns as _petition_patterns
@@ -71,6 +72,8 @@ def _receive(agency, actor, people, **fields):
 
 
 def _move(petition, actor, action, **fields):
+    if action == "classify":
+        fields.setdefault("eligibility", eligible(fields.get("kind", "")))
     return petition_move(
         actor=actor, petition=petition, action=action, expected_version=petition.version, **fields
     )

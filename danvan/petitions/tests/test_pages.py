@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from danvan.core.models import AuditEvent
 from danvan.petitions.models import Petition
-from danvan.petitions.tests.conftest import SECRET_NAME
+from danvan.petitions.tests.conftest import SECRET_NAME, eligible
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,12 @@ def test_an_officer_moves_a_case_and_sees_the_deadline_with_its_citation(client,
     client.force_login(desk.officer)
     client.post(
         reverse("petitions:move", args=[p.pk]),
-        {"action": "classify", "version": p.version, "kind": "complaint"},
+        {
+            "action": "classify",
+            "version": p.version,
+            "kind": "complaint",
+            "eligibility": eligible("complaint"),
+        },
     )
     p.refresh_from_db()
     client.post(reverse("petitions:move", args=[p.pk]), {"action": "accept", "version": p.version})
@@ -169,7 +174,9 @@ def test_the_case_page_offers_likely_duplicates_and_links_one(client, desk):
     client.force_login(desk.officer)
     body = client.get(again.get_absolute_url()).content.decode()
     assert 'id="candidates"' in body and first.tracking_code in body
-    client.post(reverse("petitions:link", args=[again.pk]), {
-        "other": first.pk, "relation": "duplicate", "version": again.version})
+    client.post(
+        reverse("petitions:link", args=[again.pk]),
+        {"other": first.pk, "relation": "duplicate", "version": again.version},
+    )
     again.refresh_from_db()
     assert again.duplicate_of == first

@@ -29,6 +29,7 @@ from danvan.petitions.services import (
     petition_move,
     petition_receive,
 )
+from danvan.petitions.tests.conftest import eligible
 
 R = Membership.Role
 DAYS = 3
@@ -54,6 +55,8 @@ def receive(agency, *, kind="unclassified", people=None, **extra) -> Petition:
 
 def move(petition: Petition, action: str, **kwargs) -> Petition:
     petition.refresh_from_db()
+    if action == "classify":
+        kwargs.setdefault("eligibility", eligible(kwargs.get("kind", "")))
     return petition_move(
         actor=None, petition=petition, action=action, expected_version=petition.version, **kwargs
     )

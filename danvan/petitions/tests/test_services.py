@@ -202,3 +202,25 @@ def test_every_move_writes_a_transition_and_one_audit_event(desk):
 def test_mass_petitions_are_flagged(desk):
     assert desk.receive(petitioner_count=12).is_mass
     assert not desk.receive(petitioner_count=2).is_mass
+
+
+def test_acceptance_waits_for_the_eligibility_checks_of_the_kind(desk):
+    from danvan.petitions.services import petition_move
+
+    p = desk.receive()
+    desk.move(p, "classify", kind="complaint", eligibility=["language"])
+    p.refresh_from_db()
+    with pytest.raises(TransitionError) as exc:
+        petition_move(actor=desk.officer, petition=p, action="accept", expected_version=p.version)
+    assert exc.value.code == "eligibility"
+    desk.move(p, "file", reason="Đơn không đủ điều kiện", legal_basis="TT 05/2021 Đ28")
+    p.refresh_from_db()
+    assert p.status == "filed"
+
+
+def test_an_anonymous_denunciation_is_not_accepted_under_the_law(desk):
+    p = desk.receive(kind="denunciation", is_anonymous=True, people=[])
+    desk.move(p, "classify", kind="denunciation")
+    with pytest.raises(TransitionError) as exc:
+        desk.move(p, "accept")
+    assert exc.value.code == "anonymous"

@@ -172,15 +172,25 @@ def test_the_signed_scan_is_attached_and_served_only_in_scope(client, world):
     assert client.get(url).status_code == 404
     client.force_login(world.lead_officer)  # sees the plan, may not change it
     fake = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
-    assert client.post(reverse("plans:attachment_add", args=[world.plan.pk]),
-                       {"file": fake}).status_code == 403
+    assert (
+        client.post(
+            reverse("plans:attachment_add", args=[world.plan.pk]), {"file": fake}
+        ).status_code
+        == 403
+    )
 
 
 def test_reminders_show_up_in_the_notifications_page_and_are_then_read(client, world):
     from danvan.core.notifications import notify
 
-    notify(recipients=[world.lead_officer], kind="task.due_soon", title="Nhiệm vụ sắp đến hạn",
-           url=world.task.get_absolute_url(), obj=world.task, email=False)
+    notify(
+        recipients=[world.lead_officer],
+        kind="task.due_soon",
+        title="Nhiệm vụ sắp đến hạn",
+        url=world.task.get_absolute_url(),
+        obj=world.task,
+        email=False,
+    )
     client.force_login(world.lead_officer)
     home = client.get(reverse("core:home")).content.decode()
     assert "Thông báo" in home and '<span class="badge warn">1' in home

@@ -19,6 +19,9 @@ class Command(BaseCommand):
                 sealed.ciphertext = sealing.rotate(sealed.ciphertext)
                 sealed.save(update_fields=["ciphertext"])
                 count += 1
-            audit_log(actor=None, action="petitions.seal_keys_rotate",
-                      changes={"after": {"rotated": count}})
+            audit_log(
+                actor=None,
+                action="petitions.seal_keys_rotate",
+                changes={"after": {"rotated": count}},
+            )
         self.stdout.write(f"rotated {count} sealed identities")
