@@ -63,6 +63,7 @@ class PetitionerForm(AccessibleErrorsMixin, forms.Form):
         label=_("Person or organisation"),
         choices=Petitioner.Kind.choices,
         initial=Petitioner.Kind.PERSON,
+        required=False,
     )
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     id_number = forms.CharField(
@@ -81,6 +82,9 @@ class PetitionerForm(AccessibleErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["address_unit"].queryset = commune_choices()
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Petitioner.Kind.PERSON
 
     def clean_id_number(self):
         return clean_id_number(self.cleaned_data["id_number"])

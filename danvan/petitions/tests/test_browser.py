@@ -33,7 +33,7 @@ def test_walk_in_petition_is_accepted_and_shows_its_deadline(live_server, page, 
     page.get_by_role("button", name="Đăng xuất").click()
 
     _sign_in(page, base, desk.officer)
-    page.get_by_role("link", name="Đơn thư").click()
+    page.get_by_role("navigation").get_by_role("link", name="Đơn thư").click()
     page.get_by_role("link", name=code).click()
     page.get_by_label("Bước", exact=True).select_option("classify")
     page.get_by_label("Loại", exact=True).select_option("complaint")
