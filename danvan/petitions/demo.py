@@ -102,6 +102,25 @@ REASONS = {
 HANDLERS = ["ubnd-vi-thanh", "ubnd-ninh-kieu", "ubnd-hoa-luu", "ban-tcd-tp"]
 
 
+DETAILS = [
+    "kéo dài từ đầu năm đến nay",
+    "đã gửi ấp nhưng chưa được giải quyết",
+    "ảnh hưởng đến khoảng 30 hộ dân",
+    "xảy ra nhiều lần vào mùa mưa",
+    "gia đình đã cung cấp hình ảnh kèm theo",
+    "cán bộ ấp đã ghi nhận",
+]
+
+
+def _content(rng: random.Random, subject: str) -> str:
+    """A petition's text: its subject, a place and a detail, in the words citizens use."""
+    place = f"ấp {rng.randint(1, 12)}, khu vực {rng.choice(['Đông', 'Tây', 'Nam', 'Bắc'])}"
+    return (
+        f"Tôi xin trình bày: {subject[0].lower()}{subject[1:]} tại {place}, "
+        f"{rng.choice(DETAILS)}. Kính đề nghị cơ quan có thẩm quyền xem xét, giải quyết."
+    )
+
+
 def _person(rng: random.Random) -> PetitionerData:
     name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     return PetitionerData(
@@ -175,10 +194,8 @@ def load_demo_petitions() -> int:
                 kind=kind,
                 unit=rng.choice(communes),
                 channel=rng.choice(["reception", "post", "portal", "hotline", "forwarded_front"]),
-                subject=rng.choice(SUBJECTS[kind]),
-                content="Nội dung đơn: "
-                + rng.choice(SUBJECTS[kind])
-                + ". Đề nghị cơ quan có thẩm quyền xem xét.",
+                subject=(subject := rng.choice(SUBJECTS[kind])),
+                content=_content(rng, subject),
                 received_on=today - dt.timedelta(days=rng.randint(1, 120)),
                 petitioners=people,
                 petitioner_count=len(people),
