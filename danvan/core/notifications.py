@@ -168,3 +168,37 @@ def notification_list(user: User) -> QuerySet[Notification]:
 def unread_count(user: User) -> int:
     """How many of `user`'s notifications are unread (one indexed COUNT query)."""
     return notification_list(user).filter(read_at__isnull=True).count()
+
+
+def claimed_reminder_exists(model: type[models.Model], *, kind_field: str = "reminder_kind"):
+    """SQL: a row of `model` whose reminder `kind_field` for its current `due_on` is claimed.
+
+    Used to leave already-sent reminders out of a selection, so a tick does not retry every
+    old overdue item; the claim itself is what guarantees "once".
+    """
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    return Exists(
+        ReminderClaim.objects.filter(
+            object_type=model._meta.label_lower,
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+            kind=OuterRef(kind_field),
+            due_on=OuterRef("due_on"),
+        )
+    )
+
+
+def responsible_memberships(today: dt.date):
+    """Leaders and officers in force, with their users: who is asked to act on reminders.
+
+    Clerks, inspectors and viewers are not asked to act.
+    """
+    from danvan.org.models import Membership
+
+    return (
+        Membership.objects.in_force(today)
+        .filter(role__in=(Membership.Role.LEADER, Membership.Role.OFFICER), user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )

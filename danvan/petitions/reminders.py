@@ -11,14 +11,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Prefetch, Value, When
 from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from danvan.core.models import ReminderClaim, User
-from danvan.core.notifications import notify, reminder_claim
+from danvan.core.models import User
+from danvan.core.notifications import (
+    claimed_reminder_exists,
+    notify,
+    reminder_claim,
+    responsible_memberships,
+)
 from danvan.org.models import Membership
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import Deadline, Petition
@@ -28,29 +32,6 @@ KIND_DUE_TODAY = "petition.due_today"
 KIND_OVERDUE = "petition.overdue"
 KINDS = (KIND_DUE_SOON, KIND_DUE_TODAY, KIND_OVERDUE)
 
-# The people who answer for a case; clerks, inspectors and viewers are not asked to act.
-RECIPIENT_ROLES = (Membership.Role.LEADER, Membership.Role.OFFICER)
-
-
-def _recipient_memberships(today: dt.date) -> QuerySet[Membership]:
-    return (
-        Membership.objects.in_force(today)
-        .filter(role__in=RECIPIENT_ROLES, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-
-
-def _claimed() -> Exists:
-    """True for a deadline row whose `reminder_kind` for its current due date is claimed."""
-    return Exists(
-        ReminderClaim.objects.filter(
-            object_type=Deadline._meta.label_lower,
-            object_id=Cast(OuterRef("pk"), output_field=CharField()),
-            kind=OuterRef("reminder_kind"),
-            due_on=OuterRef("due_on"),
-        )
-    )
 
 
 def reminder_deadline_list(*, today: dt.date, days_before: int) -> list[Deadline]:
@@ -74,12 +55,12 @@ def reminder_deadline_list(*, today: dt.date, days_before: int) -> list[Deadline
                 output_field=CharField(),
             )
         )
-        .filter(~_claimed())
+        .filter(~claimed_reminder_exists(Deadline))
         .select_related("rule", "petition__agency", "petition__assigned_to")
         .prefetch_related(
             Prefetch(
                 "petition__agency__memberships",
-                queryset=_recipient_memberships(today),
+                queryset=responsible_memberships(today),
                 to_attr="reminder_members",
             )
         )

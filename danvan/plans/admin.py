@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from danvan.core.admin_mixins import AuditedAdmin
 from danvan.plans.models import LegalDocument
@@ -13,3 +14,5 @@ class LegalDocumentAdmin(AuditedAdmin):
     list_filter = ("doc_type",)
     search_fields = ("number", "title", "issuer", "search_text")
     date_hierarchy = "issued_on"
+    # Django 6 assumes https for scheme-less URLs; do so now (and silence the 5.x warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -4,15 +4,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Prefetch, Q, Value, When
 from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from danvan.core.models import ReminderClaim, User
-from danvan.core.notifications import notify, reminder_claim
-from danvan.org.models import Membership
+from danvan.core.models import User
+from danvan.core.notifications import (
+    claimed_reminder_exists,
+    notify,
+    reminder_claim,
+    responsible_memberships,
+)
 from danvan.plans.models import Plan, Task
 
 KIND_DUE_SOON = "task.due_soon"
@@ -20,29 +23,6 @@ KIND_OVERDUE = "task.overdue"
 
 # Only plans in force owe work: a draft may still change, a closed plan is settled.
 REMINDED_PLAN_STATUSES = (Plan.Status.ISSUED, Plan.Status.IN_PROGRESS)
-# The people who answer for the lead agency's work; clerks and viewers are not asked to act.
-RECIPIENT_ROLES = (Membership.Role.LEADER, Membership.Role.OFFICER)
-
-
-def _recipient_memberships(today: dt.date) -> QuerySet[Membership]:
-    return (
-        Membership.objects.in_force(today)
-        .filter(role__in=RECIPIENT_ROLES, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-
-
-def _claimed() -> Exists:
-    """True for a task row whose `reminder_kind` for its current due date is already claimed."""
-    return Exists(
-        ReminderClaim.objects.filter(
-            object_type=Task._meta.label_lower,
-            object_id=Cast(OuterRef("pk"), output_field=CharField()),
-            kind=OuterRef("reminder_kind"),
-            due_on=OuterRef("due_on"),
-        )
-    )
 
 
 def reminder_task_list(*, today: dt.date, days_before: int) -> list[Task]:
@@ -66,12 +46,12 @@ def reminder_task_list(*, today: dt.date, days_before: int) -> list[Task]:
                 output_field=CharField(),
             )
         )
-        .filter(~_claimed())
+        .filter(~claimed_reminder_exists(Task))
         .select_related("plan", "lead_agency")
         .prefetch_related(
             Prefetch(
                 "lead_agency__memberships",
-                queryset=_recipient_memberships(today),
+                queryset=responsible_memberships(today),
                 to_attr="reminder_members",
             )
         )
