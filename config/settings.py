@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "danvan.plans",
     "danvan.petitions",
     "danvan.reception",
+    "danvan.portal",
 ]
 
 MIDDLEWARE = [

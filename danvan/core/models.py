@@ -274,3 +274,20 @@ class ReminderClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} {self.kind} {self.due_on}"
+
+
+class RateLimitBucket(models.Model):
+    """Requests counted per key (e.g. "submit:ip:<hash>") and fixed window, shared by all
+    processes through the database (see core.ratelimit)."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_bucket_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M} {self.count}"

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -20,8 +20,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        return redirect("portal:home")  # citizens land on the portal; staff sign in from it
     if not is_staff_member(request.user):
         raise PermissionDenied(_("This account has no staff access."))
     memberships = active_memberships(request.user).select_related("agency__unit")

@@ -223,6 +223,8 @@ def send_petitioner_notice(transition_id: int) -> bool:
     transition = _load(transition_id)
     if transition is None or not transition.is_public or transition.petition.is_anonymous:
         return False
+    if transition.action == "receive" and transition.petition.channel == "portal":
+        return False  # the portal shows a receipt and e-mails its own confirmation
     if not reminder_claim(
         obj=transition, kind=NOTICE_KIND, due_on=timezone.localdate(transition.at)
     ):

@@ -20,7 +20,7 @@ def test_an_officer_signs_in_on_a_phone_and_computes_a_deadline(live_server, pag
 
     legal_rules_seed()
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("canbo")
     page.get_by_label("Mật khẩu").fill("pw-Secret-123")
     page.get_by_role("button", name="Đăng nhập").click()

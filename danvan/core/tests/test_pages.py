@@ -30,9 +30,11 @@ def test_it_refuses_staff_pages_to_citizens(client):
     assert client.get(reverse("core:deadline_calculator")).status_code == 403
 
 
-def test_it_sends_anonymous_visitors_to_the_login_page(client):
+def test_it_sends_anonymous_visitors_to_the_portal_and_staff_pages_to_login(client):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    response = client.get(reverse("core:deadline_calculator"))
     assert response["Location"].startswith(reverse("login"))
 
 

@@ -115,3 +115,13 @@ def test_load_demo_brings_petitions_in_every_state_with_a_sealed_denunciation():
     count = Petition.objects.count()
     call_command("load_demo", verbosity=0)
     assert Petition.objects.count() == count
+
+
+def test_load_demo_brings_portal_news_and_public_answers(client):
+    from danvan.portal.models import Article, PublicAnswer
+
+    call_command("load_demo", verbosity=0)
+    assert Article.objects.count() == 3
+    assert PublicAnswer.objects.exists()
+    home = client.get("/portal/").content.decode()
+    assert "Xem nhiều nhất" in home and Article.objects.first().title in home

@@ -5,6 +5,7 @@ from danvan.core.services import legal_rules_seed
 from danvan.org.demo import DEMO_PASSWORD, load_demo
 from danvan.petitions.demo import load_demo_petitions
 from danvan.plans.demo import load_demo_plans
+from danvan.portal.demo import load_demo_portal
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             logins = load_demo()
             load_demo_plans()
             petitions = load_demo_petitions()
+            load_demo_portal()
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in logins:

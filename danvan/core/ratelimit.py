@@ -1,0 +1,106 @@
+"""Fixed-window rate limits counted in the database (shared by every process), and a 429 page.
+
+Keys never hold a raw IP address or contact: `client_key` and `contact_key` store a salted hash.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import render
+from django.utils import timezone
+
+from danvan.core.models import RateLimitBucket
+from danvan.core.tick import tick_hook
+
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` hits per `window` for one key, under `scope` (the key's prefix)."""
+
+    scope: str
+    count: int
+    window: timedelta
+
+
+SUBMIT_PER_IP = Limit("submit:ip", 5, timedelta(hours=1))
+SUBMIT_PER_CONTACT = Limit("submit:contact", 3, timedelta(days=1))
+TRACK_PER_IP = Limit("track:ip", 30, timedelta(minutes=10))
+KEEP_BUCKETS_FOR = timedelta(days=1)
+
+
+def _digest(kind: str, value: str) -> str:
+    salt = (getattr(settings, "DANVAN_RATELIMIT_SALT", "") or settings.SECRET_KEY).encode()
+    return hmac.new(salt, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key(request) -> str:
+    """A salted hash of the client's address (REMOTE_ADDR; put a trusted proxy in front)."""
+    return _digest("ip", request.META.get("REMOTE_ADDR", ""))
+
+
+def contact_key(value: str) -> str:
+    """A salted hash of a phone number or e-mail address (digits only / lower case)."""
+    value = (value or "").strip().lower()
+    if "@" not in value:
+        value = "".join(ch for ch in value if ch.isdigit())
+    return _digest("contact", value)
+
+
+def window_start(now: dt.datetime, window: timedelta) -> dt.datetime:
+    seconds = int(window.total_seconds())
+    elapsed = int((now - EPOCH).total_seconds())
+    return EPOCH + timedelta(seconds=elapsed - elapsed % seconds)
+
+
+def seconds_left(window: timedelta, *, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    end = window_start(now, window) + window
+    return max(1, int((end - now).total_seconds()) + 1)
+
+
+def hit(*, key: str, limit: int, window: timedelta, now: dt.datetime | None = None) -> bool:
+    """Count one hit for `key` in the current window; False when it goes over `limit`."""
+    start = window_start(now or timezone.now(), window)
+    with transaction.atomic():
+        bucket, _ = RateLimitBucket.objects.get_or_create(key=key, window_start=start)
+        RateLimitBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+        count = RateLimitBucket.objects.values_list("count", flat=True).get(pk=bucket.pk)
+    return count <= limit
+
+
+def check(limit: Limit, value: str) -> bool:
+    """Count a hit of `limit` for an already-hashed `value`; False when over the limit."""
+    return hit(key=f"{limit.scope}:{value}", limit=limit.count, window=limit.window)
+
+
+def too_many_requests(request, limit: Limit):
+    """The Vietnamese 429 page, with Retry-After in seconds."""
+    wait = seconds_left(limit.window)
+    response = render(
+        request, "portal/429.html", {"retry_minutes": max(1, (wait + 59) // 60)}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def refuse_if_over(request, limit: Limit, value: str | None = None):
+    """Return a 429 response if this hit goes over `limit` (by client address by default)."""
+    if check(limit, value if value is not None else client_key(request)):
+        return None
+    return too_many_requests(request, limit)
+
+
+@tick_hook("core.prune_rate_limits")
+def prune(*, now=None) -> int:
+    """Delete buckets whose window started more than a day ago; returns 0 (no task enqueued)."""
+    now = now or timezone.now()
+    RateLimitBucket.objects.filter(window_start__lt=now - KEEP_BUCKETS_FOR).delete()
+    return 0

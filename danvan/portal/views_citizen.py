@@ -1,0 +1,102 @@
+"""Public pages of the citizen's journey: send a petition, see the receipt once, track it."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from danvan.core import ratelimit  # also registers the core.prune_rate_limits tick hook
+from danvan.portal import services_citizen as services
+from danvan.portal.forms_citizen import CONSENT_TEXT, SubmitForm, TrackForm
+
+RECEIPT_KEY = "portal_receipt"
+
+
+def _kind_guides(form: SubmitForm) -> list[dict]:
+    """Each kind's radio button with its plain-language help and legal time limits."""
+    today = timezone.localdate()
+    return [
+        {"radio": radio, "rules": services.rule_summaries(radio.data["value"], today)}
+        for radio in form["kind"]
+    ]
+
+
+def _errors_into(form: SubmitForm, exc: ValidationError) -> None:
+    for key, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+        name = key.split("_", 2)[-1] if key and key.startswith("petitioner_") else key
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _over_limit(request, form: SubmitForm):
+    """A 429 response if this submission goes over the per-address or per-contact limit."""
+    refused = ratelimit.refuse_if_over(request, ratelimit.SUBMIT_PER_IP)
+    for contact in form.contacts():
+        refused = refused or ratelimit.refuse_if_over(
+            request, ratelimit.SUBMIT_PER_CONTACT, ratelimit.contact_key(contact)
+        )
+    return refused
+
+
+def _accept(request, form: SubmitForm):
+    """Record a valid submission (or pretend to, for a bot); a redirect, 429 or None."""
+    refused = _over_limit(request, form)
+    if refused:
+        return refused
+    if form.is_bot:
+        receipt = services.decoy_receipt(email=bool(form.cleaned_data.get("email")))
+    else:
+        data = form.cleaned_data
+        _petition, receipt = services.portal_submit(
+            kind=data["kind"],
+            unit=data["unit"],
+            subject=data["subject"],
+            content=data["content"],
+            person=form.person(),
+            consent_text=str(CONSENT_TEXT) if data.get("consent") else "",
+            files=data.get("files") or [],
+        )
+    request.session[RECEIPT_KEY] = receipt.as_session()
+    return redirect("portal:submit_done")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit_view(request):
+    form = SubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and (form.is_valid() or form.is_bot):
+        try:
+            return _accept(request, form)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+    return render(request, "portal/submit.html", {"form": form, "kinds": _kind_guides(form)})
+
+
+@never_cache
+def submit_done_view(request):
+    """The receipt, shown once: the secret is gone from the session after this page."""
+    receipt = request.session.pop(RECEIPT_KEY, None)
+    if not receipt:
+        return redirect("portal:track")
+    due_on = dt.date.fromisoformat(receipt["due_on"])
+    return render(request, "portal/receipt.html", {"receipt": receipt, "due_on": due_on})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_view(request):
+    form = TrackForm(request.POST or None)
+    result = None
+    if request.method == "POST":
+        refused = ratelimit.refuse_if_over(request, ratelimit.TRACK_PER_IP)
+        if refused:
+            return refused
+        if form.is_valid():
+            result = services.portal_track(
+                code=form.cleaned_data["code"], factor=form.cleaned_data["factor"]
+            )
+        else:
+            result = services.Tracked()
+    return render(request, "portal/track.html", {"form": form, "result": result})
