@@ -73,3 +73,15 @@ class DeadlineForm(AccessibleErrorsMixin, forms.Form):
             if not data.get("unit"):
                 self.add_error("unit", _("Choose working or calendar days."))
         return data
+
+
+def errors_by_field(exc) -> dict:
+    """{field or None: messages} for any ValidationError a service raises."""
+    return exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+
+
+def add_service_errors(form, exc, *, rename=None) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    for key, messages in errors_by_field(exc).items():
+        name = rename(key) if (rename and key) else key
+        form.add_error(name if name in form.fields else None, messages)

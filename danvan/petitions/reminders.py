@@ -33,7 +33,6 @@ KIND_OVERDUE = "petition.overdue"
 KINDS = (KIND_DUE_SOON, KIND_DUE_TODAY, KIND_OVERDUE)
 
 
-
 def reminder_deadline_list(*, today: dt.date, days_before: int) -> list[Deadline]:
     """Unmet deadlines of open cases owing a reminder, with `reminder_kind` set.
 

@@ -41,7 +41,9 @@ def _case_or_404(request, pk) -> Petition:
 
 
 def _errors_into(form, formset, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+    for field, errors in (
+        exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    ).items():
         if field and field.startswith("petitioner_"):
             _, index, name = field.split("_", 2)
             formset.forms[int(index)].add_error(name, errors)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.core.decorators import permission_required
+from danvan.core.forms import add_service_errors
 from danvan.org.models import Agency
 from danvan.org.selectors import agencies_where_user_works
 from danvan.plans import services
@@ -28,11 +29,7 @@ def _require(request, perm, obj=None):
 
 
 def _show_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    add_service_errors(form, exc)
 
 
 @permission_required("core.view_staff_home")

@@ -25,11 +25,16 @@ class Article(SearchableMixin, models.Model):
     body = models.TextField(_("body"))
     image = models.FileField(_("image"), upload_to="portal/%Y/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
-    agency = models.ForeignKey("org.Agency", verbose_name=_("published by"),
-                               on_delete=models.PROTECT, related_name="articles")
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
     author_name = models.CharField(_("author"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     view_count = models.PositiveIntegerField(_("views"), default=0)
 
@@ -83,8 +88,9 @@ class ReaderFeedback(models.Model):
     text = models.TextField(_("feedback"))
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
 
     class Meta:
@@ -101,18 +107,27 @@ class PublicAnswer(SearchableMixin, models.Model):
 
     SEARCH_FIELDS = ("title", "question", "answer")
 
-    petition = models.OneToOneField("petitions.Petition", on_delete=models.PROTECT,
-                                    related_name="public_answer")
+    petition = models.OneToOneField(
+        "petitions.Petition", on_delete=models.PROTECT, related_name="public_answer"
+    )
     title = models.CharField(_("title"), max_length=300)
     question = models.TextField(_("question (redacted)"))
     answer = models.TextField(_("answer"))
     topic = models.CharField(_("topic"), max_length=100, blank=True, db_index=True)
-    unit = models.ForeignKey("org.AdministrativeUnit", verbose_name=_("commune"), null=True,
-                             blank=True, on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("org.Agency", verbose_name=_("answered by"),
-                               on_delete=models.PROTECT, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "org.AdministrativeUnit",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("answered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
     is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
 

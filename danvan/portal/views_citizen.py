@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from danvan.core import ratelimit  # also registers the core.prune_rate_limits tick hook
+from danvan.core.forms import add_service_errors
 from danvan.portal import services_citizen as services
 from danvan.portal.forms_citizen import CONSENT_TEXT, SubmitForm, TrackForm
 
@@ -25,9 +26,12 @@ def _kind_guides(form: SubmitForm) -> list[dict]:
 
 
 def _errors_into(form: SubmitForm, exc: ValidationError) -> None:
-    for key, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-        name = key.split("_", 2)[-1] if key and key.startswith("petitioner_") else key
-        form.add_error(name if name in form.fields else None, errors)
+    # petition_receive names petitioner fields "petitioner_<i>_<field>"; this form has one.
+    add_service_errors(
+        form,
+        exc,
+        rename=lambda key: key.split("_", 2)[-1] if key.startswith("petitioner_") else key,
+    )
 
 
 def _over_limit(request, form: SubmitForm):

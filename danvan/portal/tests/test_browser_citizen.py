@@ -6,7 +6,7 @@ import pytest
 from danvan.org.models import Membership
 from danvan.petitions.models import Petition
 from danvan.portal.tests.axe import run_axe
-from danvan.portal.tests.test_citizen import portal_settings, portal_urls  # noqa: F401 - autouse
+from danvan.portal.tests.test_citizen import portal_settings  # noqa: F401 - autouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 
 from danvan.core import ratelimit
 from danvan.core.models import AuditEvent, RateLimitBucket
@@ -16,44 +15,10 @@ from danvan.org.tests.factories import UnitFactory
 from danvan.petitions.models import Petition, Petitioner
 from danvan.petitions.services import petition_move
 from danvan.petitions.tests.conftest import eligible
-from danvan.portal import urls_citizen, urls_content
 from danvan.portal.services_citizen import portal_find
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SCRIPT = "<script>alert('x')</script>"
-
-
-# A stand-in URLconf while the portal's content pages (home, answers, articles) are not there.
-def _stub(request, *args, **kwargs):
-    return HttpResponse("stub")
-
-
-_content_names = {getattr(p, "name", None) for p in urls_content.urlpatterns}
-_stubs = [
-    path(f"stub-{name}/", _stub, name=name)
-    for name in ("home", "answers", "articles")
-    if name not in _content_names
-]
-_portal = ([*urls_citizen.urlpatterns, *urls_content.urlpatterns, *_stubs], "portal")
-
-
-def _urlpatterns():
-    from config import urls
-
-    others = [p for p in urls.urlpatterns if str(p.pattern) != "portal/"]
-    return [path("portal/", include(_portal)), *others]
-
-
-urlpatterns = _urlpatterns()
-
-
-@pytest.fixture(autouse=True)
-def portal_urls(settings):
-    """Use the real URLconf once portal:home resolves; the stand-in until then."""
-    try:
-        reverse("portal:home")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "danvan.portal.tests.test_citizen"
 
 
 @pytest.fixture(autouse=True)

@@ -7,39 +7,18 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 from django.utils import timezone
 
-import config.urls
 from danvan.core.models import AuditEvent
 from danvan.org.models import Membership
 from danvan.petitions.services import PetitionerData
 from danvan.petitions.tests.conftest import SECRET_ID, SECRET_NAME, SECRET_PHONE, Desk
-from danvan.portal import urls_citizen, urls_content
 from danvan.portal.models import Article, PublicAnswer, ReaderFeedback
 from danvan.portal.services_content import public_answer_publish
 
 R = Membership.Role
 BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36"
-
-
-# portal/base.html links to portal:submit and portal:track, which the citizen side provides;
-# until it does, stubs stand in for them so the content pages can render.
-def _stub(request):
-    return HttpResponse("stub")
-
-
-_citizen = {getattr(p, "name", None) for p in urls_citizen.urlpatterns}
-_stubs = [path(f"_{n}/", _stub, name=n) for n in ("submit", "track") if n not in _citizen]
-urlpatterns = [p for p in config.urls.urlpatterns if str(p.pattern) != "portal/"] + [
-    path(
-        "portal/",
-        include((urls_citizen.urlpatterns + urls_content.urlpatterns + _stubs, "portal")),
-    )
-]
-pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from danvan.org.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-def test_the_staff_home_warns_a_commune_leader_who_held_no_reception(client, org_tree,
-                                                                     make_member):
+def test_the_staff_home_warns_a_commune_leader_who_held_no_reception(client, org_tree, make_member):
     leader = make_member(org_tree.commune_pc, Membership.Role.LEADER)
     client.force_login(leader)
     body = client.get(reverse("core:home")).content.decode()
