@@ -18,6 +18,15 @@ class DatedQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),
         )
 
+    def overlapping(self, valid_from, valid_to):
+        """Rows whose validity overlaps [valid_from, valid_to] (None: open-ended)."""
+        qs = self
+        if valid_to:
+            qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=valid_to))
+        if valid_from:
+            qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+        return qs
+
 
 class DatedModel(models.Model):
     """A row in force from `valid_from` to `valid_to`, both inclusive; empty means open."""
@@ -195,16 +204,8 @@ class LegalRule(DatedModel):
         return f"{self.article}, {self.law}"
 
     def clean(self) -> None:
-        overlapping = LegalRule.objects.filter(code=self.code).exclude(pk=self.pk)
-        if self.valid_to:
-            overlapping = overlapping.filter(
-                Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_to)
-            )
-        if self.valid_from:
-            overlapping = overlapping.filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
-            )
-        if overlapping.exists():
+        others = LegalRule.objects.filter(code=self.code).exclude(pk=self.pk)
+        if others.overlapping(self.valid_from, self.valid_to).exists():
             raise ValidationError(
                 {"valid_from": _("Another version of this rule is in force in the same period.")}
             )

@@ -57,16 +57,8 @@ class ReceptionQuota(DatedModel):
         return f"{self.get_role_display()}: ≥{self.minimum_days}/{self.get_period_display()}"
 
     def clean(self) -> None:
-        overlapping = ReceptionQuota.objects.filter(role=self.role).exclude(pk=self.pk)
-        if self.valid_to:
-            overlapping = overlapping.filter(
-                Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_to)
-            )
-        if self.valid_from:
-            overlapping = overlapping.filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
-            )
-        if overlapping.exists():
+        others = ReceptionQuota.objects.filter(role=self.role).exclude(pk=self.pk)
+        if others.overlapping(self.valid_from, self.valid_to).exists():
             raise ValidationError(
                 {"valid_from": _("Another minimum for this role is in force in the same period.")}
             )
