@@ -93,3 +93,33 @@ def _seeded_legal_rules(request):
 
     if not LegalRule.objects.exists():
         legal_rules_seed()
+
+
+def race(func, n: int = 2, timeout: float = 120):
+    """Run `func()` in `n` threads released at the same instant; return (results, errors).
+
+    Each thread closes its own database connection; errors are collected, never swallowed.
+    Use with `django_db(transaction=True)` so the threads see each other's commits.
+    """
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(n)
+    results, errors = [], []
+
+    def run():
+        try:
+            start.wait(timeout=10)
+            results.append(func())
+        except BaseException as exc:  # reported to the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results, errors

@@ -220,6 +220,10 @@ class SearchableMixin(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()  # bulk_create bypasses this: callers refresh by hand there
+        super().save(*args, **kwargs)
+
     def refresh_search_text(self) -> None:
         parts = [str(getattr(self, name) or "") for name in self.SEARCH_FIELDS]
         self.search_text = fold_text(" ".join(parts))

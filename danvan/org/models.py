@@ -65,7 +65,6 @@ class AdministrativeUnit(SearchableMixin, DatedModel):
 
     def save(self, *args, **kwargs):
         self.name = normalize_text(self.name)
-        self.refresh_search_text()
         super().save(*args, **kwargs)
 
     @property
@@ -142,7 +141,6 @@ class Agency(SearchableMixin, DatedModel):
     def save(self, *args, **kwargs):
         self.name = normalize_text(self.name)
         self.short_name = normalize_text(self.short_name)
-        self.refresh_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

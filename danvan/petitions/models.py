@@ -160,10 +160,6 @@ class Petition(SearchableMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_code} — {self.subject}"
 
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("petitions:case_detail", args=[self.pk])
 

@@ -110,23 +110,7 @@ def _store_people(petition: Petition, people: list[PetitionerData]) -> None:
             petition=petition, ciphertext=sealing.seal([p.as_json() for p in people])
         )
         return
-    Petitioner.objects.bulk_create(
-        [
-            Petitioner(
-                petition=petition,
-                position=i,
-                full_name=p.full_name,
-                id_number=p.id_number,
-                phone=p.phone,
-                email=p.email,
-                address=p.address,
-                address_unit=p.address_unit,
-                kind=p.kind,
-                is_representative=p.is_representative,
-            )
-            for i, p in enumerate(people)
-        ]
-    )
+    _insert_people(petition, people)
 
 
 def petition_receive(
@@ -304,12 +288,13 @@ def _apply(petition: Petition, action: str, on: dt.date, opts: dict) -> None:
         _split(petition, opts["parts"])
 
 
-def _copy_people(source: Petition, target: Petition) -> None:
+def _insert_people(petition: Petition, people) -> None:
+    """Plain petitioner rows from PetitionerData or Petitioner objects, in their order."""
     Petitioner.objects.bulk_create(
         [
             Petitioner(
-                petition=target,
-                position=p.position,
+                petition=petition,
+                position=i,
                 full_name=p.full_name,
                 id_number=p.id_number,
                 phone=p.phone,
@@ -319,9 +304,13 @@ def _copy_people(source: Petition, target: Petition) -> None:
                 kind=p.kind,
                 is_representative=p.is_representative,
             )
-            for p in source.petitioners.all()
+            for i, p in enumerate(people)
         ]
     )
+
+
+def _copy_people(source: Petition, target: Petition) -> None:
+    _insert_people(target, list(source.petitioners.all()))
 
 
 def _open_second_instance(first: Petition, agency, on: dt.date) -> Petition:

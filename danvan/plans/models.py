@@ -39,10 +39,6 @@ class LegalDocument(SearchableMixin, models.Model):
         issuer = f" của {self.issuer}" if self.issuer else ""
         return f"{vietnamese} số {self.number}{date}{issuer}".strip()
 
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
-
 
 class Plan(SearchableMixin, models.Model):
     """A plan (kế hoạch) issued by an agency; an implementing plan points at its parent plan."""
@@ -247,10 +243,6 @@ class Task(SearchableMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title[:120]
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:task_detail", args=[self.pk])

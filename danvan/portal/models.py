@@ -46,10 +46,6 @@ class Article(SearchableMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("portal:article_detail", args=[self.slug])
 
@@ -138,10 +134,6 @@ class PublicAnswer(SearchableMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("portal:answer_detail", args=[self.pk])

@@ -184,8 +184,10 @@ def test_the_case_page_offers_likely_duplicates_and_links_one(client, desk):
 
 def test_an_error_only_the_service_finds_is_shown_on_its_field(client, desk):
     client.force_login(desk.clerk)
-    response = client.post(reverse("petitions:intake"), _intake_data(
-        desk, received_on=(dt.date.today() + dt.timedelta(days=30)).isoformat()))
+    response = client.post(
+        reverse("petitions:intake"),
+        _intake_data(desk, received_on=(dt.date.today() + dt.timedelta(days=30)).isoformat()),
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_received_on_errors"' in body and "sau ngày hôm nay" in body

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import importlib
-import threading
 import zoneinfo
 from collections import Counter
 
@@ -11,6 +10,7 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import race
 from danvan.core.models import AuditEvent, Notification, ReminderClaim
 from danvan.core.tick import registered_hooks, run_tick
 from danvan.org.models import Membership
@@ -365,24 +365,7 @@ def test_it_sends_each_reminder_once_when_two_ticks_race(legal_rules, handling):
     dues = sorted(deadline(p).due_on for p in petitions)
     now = at_nine(dues[3])  # some overdue, one or more due today, the rest due soon or later
     expected = sum(1 for due in dues if due <= dues[3] + dt.timedelta(days=DAYS))
-    start = threading.Barrier(2)
-    results: list[dict[str, int]] = []
-    errors: list[BaseException] = []
-
-    def tick():
-        try:
-            start.wait(timeout=10)
-            results.append(run_tick(now=now))
-        except BaseException as exc:  # reported below; a thread must not swallow it
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=tick) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results, errors = race(lambda: run_tick(now=now))
 
     assert not errors, errors
     assert len(results) == 2

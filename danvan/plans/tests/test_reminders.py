@@ -1,7 +1,6 @@
 """Task reminders: who is told, about which tasks, once — even when two ticks race."""
 
 import datetime as dt
-import threading
 import zoneinfo
 from collections import Counter
 
@@ -11,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import race
 from danvan.core.models import Notification, ReminderClaim
 from danvan.core.tick import registered_hooks, run_tick
 from danvan.org.models import Membership
@@ -276,24 +276,7 @@ def test_it_reads_the_same_number_of_queries_for_3_or_30_tasks():
 def test_it_sends_each_reminder_once_when_two_ticks_race(plan, lead):
     MembershipFactory(agency=lead, role=Membership.Role.OFFICER)
     tasks = [make_task(plan=plan, lead=lead, due_on=days(n)) for n in range(-10, DAYS + 1)]
-    start = threading.Barrier(2)
-    results: list[dict[str, int]] = []
-    errors: list[BaseException] = []
-
-    def tick():
-        try:
-            start.wait(timeout=10)
-            results.append(run_tick(now=NOW))
-        except BaseException as exc:  # reported below; a thread must not swallow it
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=tick) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results, errors = race(lambda: run_tick(now=NOW))
 
     # On Django's default SQLite test database (in memory, shared cache) this fails with
     # "database table is locked": shared-cache locks are per table and SQLite's busy timeout

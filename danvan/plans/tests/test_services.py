@@ -245,3 +245,7 @@ def test_the_issuing_agency_cannot_issue_an_implementing_plan_of_its_own_plan(wo
     assert not world.issuer_officer.has_perm("plans.implement_plan", world.plan)
     with pytest.raises(ValidationError):
         implementing_plan_create(actor=None, parent_plan=world.plan, agency=world.tree.city)
+
+
+def test_a_plan_is_findable_by_its_folded_title(world):
+    assert Plan.objects.filter(search_text__contains="ke hoach thu").filter(pk=world.plan.pk)
