@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "danvan.petitions",
     "danvan.reception",
     "danvan.portal",
+    "danvan.reports",
 ]
 
 MIDDLEWARE = [
@@ -198,3 +199,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Reports (DOMAIN.md §H). A reporting month runs from this day of the previous month to the day
+# before it in the month itself: 15 → "15/12 to 14/1" (circulars built on Nghị định 09/2019;
+# UNSURE, provinces set their own: 1 gives calendar months). Allowed 1–28.
+DANVAN_REPORT_CUTOFF_DAY = int(env_str("DANVAN_REPORT_CUTOFF_DAY", "15"))
+# Report documents and record exports longer than this many days, or lists longer than this
+# many rows, are built by the background worker with a progress page instead of in the request.
+DANVAN_REPORT_SYNC_MAX_DAYS = int(env_str("DANVAN_REPORT_SYNC_MAX_DAYS", "190"))
+DANVAN_EXPORT_SYNC_MAX_ROWS = int(env_str("DANVAN_EXPORT_SYNC_MAX_ROWS", "5000"))

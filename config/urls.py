@@ -11,6 +11,7 @@ urlpatterns = [
     path("reception/", include("danvan.reception.urls")),
     path("petitions/", include("danvan.petitions.urls")),
     path("portal/", include("danvan.portal.urls")),
+    path("reports/", include("danvan.reports.urls")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

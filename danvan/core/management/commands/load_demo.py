@@ -6,6 +6,7 @@ from danvan.org.demo import DEMO_PASSWORD, load_demo
 from danvan.petitions.demo import load_demo_petitions
 from danvan.plans.demo import load_demo_plans
 from danvan.portal.demo import load_demo_portal
+from danvan.reports.demo import load_demo_reports
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             load_demo_plans()
             petitions = load_demo_petitions()
             load_demo_portal()
+            load_demo_reports()
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in logins:
