@@ -21,8 +21,14 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 
@@ -39,20 +45,35 @@ class OrgTree:
         from danvan.org.models import AdministrativeUnit, Agency
         from danvan.org.tests.factories import AgencyFactory, UnitFactory
 
-        self.province = UnitFactory(level=AdministrativeUnit.Level.PROVINCE, code="92",
-                                    name="Thành phố Cần Thơ")
+        self.province = UnitFactory(
+            level=AdministrativeUnit.Level.PROVINCE, code="92", name="Thành phố Cần Thơ"
+        )
         self.commune = UnitFactory(parent=self.province, name="Phường Vị Thanh")
-        self.city = AgencyFactory(code="ubnd-tp", name="UBND thành phố",
-                                  kind=Agency.Kind.PEOPLES_COMMITTEE, unit=self.province)
-        self.dept_a = AgencyFactory(code="so-a", name="Sở Nội vụ", parent=self.city,
-                                    unit=self.province)
-        self.dept_b = AgencyFactory(code="so-b", name="Sở Tư pháp", parent=self.city,
-                                    unit=self.province)
-        self.commune_pc = AgencyFactory(code="ubnd-xa", name="UBND phường Vị Thanh",
-                                        kind=Agency.Kind.PEOPLES_COMMITTEE, parent=self.city,
-                                        unit=self.commune)
-        self.front = AgencyFactory(code="mttq", name="Ủy ban MTTQ thành phố",
-                                   kind=Agency.Kind.FATHERLAND_FRONT, unit=self.province)
+        self.city = AgencyFactory(
+            code="ubnd-tp",
+            name="UBND thành phố",
+            kind=Agency.Kind.PEOPLES_COMMITTEE,
+            unit=self.province,
+        )
+        self.dept_a = AgencyFactory(
+            code="so-a", name="Sở Nội vụ", parent=self.city, unit=self.province
+        )
+        self.dept_b = AgencyFactory(
+            code="so-b", name="Sở Tư pháp", parent=self.city, unit=self.province
+        )
+        self.commune_pc = AgencyFactory(
+            code="ubnd-xa",
+            name="UBND phường Vị Thanh",
+            kind=Agency.Kind.PEOPLES_COMMITTEE,
+            parent=self.city,
+            unit=self.commune,
+        )
+        self.front = AgencyFactory(
+            code="mttq",
+            name="Ủy ban MTTQ thành phố",
+            kind=Agency.Kind.FATHERLAND_FRONT,
+            unit=self.province,
+        )
 
     @property
     def all(self):

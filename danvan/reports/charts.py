@@ -3,9 +3,10 @@ is a link to the records it counts. Pure Python."""
 
 from dataclasses import dataclass
 
-WIDTH = 640
+WIDTH = 420
+TREND_WIDTH = 640
 ROW = 26
-LABEL_WIDTH = 250
+LABEL_WIDTH = 170
 BAR_MAX = WIDTH - LABEL_WIDTH - 60
 TREND_HEIGHT = 180
 
@@ -61,7 +62,7 @@ def grouped(labels: list[str], series: list[list[tuple[int, str]]]) -> dict:
     """Vertical bars: for each label one bar per series, e.g. received and resolved per period."""
     values = [v for s in series for v, _ in s]
     scale = _scale(values, TREND_HEIGHT - 40)
-    slot = WIDTH / max(len(labels), 1)
+    slot = TREND_WIDTH / max(len(labels), 1)
     bar_width = (slot - 16) / max(len(series), 1)
     bars = []
     for i, label in enumerate(labels):
@@ -81,4 +82,4 @@ def grouped(labels: list[str], series: list[list[tuple[int, str]]]) -> dict:
                 )
             )
     axis = [(label, i * slot + slot / 2) for i, label in enumerate(labels)]
-    return {"bars": bars, "axis": axis, "width": WIDTH, "height": TREND_HEIGHT}
+    return {"bars": bars, "axis": axis, "width": TREND_WIDTH, "height": TREND_HEIGHT}

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from danvan.petitions.models import Petition
 from danvan.reception.models import Role
@@ -14,14 +15,14 @@ from danvan.reports.tables import OUTCOME_STATUS, status_label
 
 HEADLINE = (
     # key, label, metric, bucket, higher is better
-    ("received", "Petitions received", "received", "", None),
-    ("on_time", "Resolved on time", "on_time", "", True),
-    ("late", "Resolved late", "late", "", False),
-    ("open_overdue", "Open and overdue", "open_overdue", "", False),
-    ("mass", "Mass petitions", "mass", "", None),
-    ("tasks_due", "Plan tasks due", "tasks", "", None),
-    ("tasks_done", "Tasks done", "tasks", "status:done", True),
-    ("tasks_overdue", "Tasks overdue", "tasks", "status:overdue", False),
+    ("received", _lazy("Petitions received"), "received", "", None),
+    ("on_time", _lazy("Resolved on time"), "on_time", "", True),
+    ("late", _lazy("Resolved late"), "late", "", False),
+    ("open_overdue", _lazy("Open and overdue"), "open_overdue", "", False),
+    ("mass", _lazy("Mass petitions"), "mass", "", None),
+    ("tasks_due", _lazy("Plan tasks due"), "tasks", "", None),
+    ("tasks_done", _lazy("Tasks done"), "tasks", "status:done", True),
+    ("tasks_overdue", _lazy("Tasks overdue"), "tasks", "status:overdue", False),
 )
 
 
@@ -61,7 +62,7 @@ def _tile(key, label, metric, bucket, better, now: dict, before: dict, links: Li
     trend = ""
     if better is not None and delta:
         trend = "good" if (delta > 0) == better else "bad"
-    return {"label": _(label), "value": value, "previous": old, "delta": delta}, url, trend
+    return {"label": str(label), "value": value, "previous": old, "delta": delta}, url, trend
 
 
 def build(figures: dict, period: Period, previous: Period, agency_id: int | None) -> dict:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from danvan.core.decorators import permission_required
 from danvan.org.selectors import agency_list
 from danvan.reports import dashboard as view_model
-from danvan.reports import exports, services
+from danvan.reports import exports, periods, services
 from danvan.reports import metrics as m
 from danvan.reports.forms import PeriodForm
 from danvan.reports.models import ExportJob
@@ -40,7 +40,10 @@ def period_form(request) -> PeriodForm:
     agencies = (
         agency_list(user=request.user).select_related(None).only("pk", "name").order_by("name")
     )
-    return PeriodForm(request.GET or {"kind": ""}, agencies=agencies)
+    current = periods.containing(
+        timezone.localdate(), periods.HALF, cutoff_day=settings.DANVAN_REPORT_CUTOFF_DAY
+    )
+    return PeriodForm(request.GET or current.as_params(), agencies=agencies)
 
 
 @permission_required("reports.view_dashboard")
