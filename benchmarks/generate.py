@@ -1,0 +1,85 @@
+"""`make bench-data SIZE=100k|1m`: a realistic, deterministic data set in PostgreSQL.
+
+All 34 provinces and their 3,321 communes (import_units --all), a People's Committee per commune
+and six agencies per province, an officer per agency and a leader per People's Committee, a plan
+per province and year with 100k tasks, SIZE petitions over five years ending today with the
+shares in `benchmarks/shares.py` (kinds, channels, states by age, overdue cases, 3 % duplicates
+with their ground truth, 2 % mass petitions, sealed denunciations), reception sessions and
+visits. Rows go in with COPY (`benchmarks/copy.py`) in streams: memory stays flat.
+
+Usage: python -m benchmarks.generate --size 100k [--seed 2026]
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+MANIFEST = "dataset.json"
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in "km" else text
+    return int(float(number) * factor)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="100k", help="number of petitions: 10k, 100k, 1m")
+    parser.add_argument("--tasks", default="100k", help="number of plan tasks")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("bench-data fills PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
+        return 2
+    from benchmarks import shares
+    from benchmarks.build import Builder
+
+    out = Path(settings.VAR_DIR) / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    builder = Builder(
+        rng=random.Random(args.seed),
+        today=dt.date.today(),
+        petitions=parse_size(args.size),
+        tasks=parse_size(args.tasks),
+        shares=shares,
+    )
+    if builder.already_generated():
+        print("this database already holds a bench data set: use a fresh database")
+        return 2
+    started = time.perf_counter()
+    counts = builder.run()
+    seconds = time.perf_counter() - started
+    total = sum(counts.values())
+    manifest = {
+        "seed": args.seed,
+        "today": builder.today.isoformat(),
+        "counts": counts,
+        "seconds": round(seconds, 1),
+        "rows_per_second": round(total / seconds),
+        "duplicates": "duplicates.json",
+    }
+    (out / "duplicates.json").write_text(json.dumps(builder.duplicate_pairs))
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    for table, count in counts.items():
+        print(f"  {table:<28} {count:>10,}")
+    print(f"{total:,} rows in {seconds:.1f} s = {total / seconds:,.0f} rows/s → {out / MANIFEST}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
