@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.core.audit import audit_log
-from danvan.webhooks.events import EVENTS
+from danvan.webhooks.events import EVENTS, PETITION_OVERDUE, TASK_OVERDUE
 from danvan.webhooks.models import Delivery, Subscription
 
 
@@ -91,11 +91,12 @@ def webhook_emit(*, event: str, agency, payload: dict, key: str | None = None) -
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    subscriptions = [
-        s
-        for s in Subscription.objects.filter(is_active=True, agency_id__in=_ancestor_ids(agency))
-        if event in s.events
-    ]
+    # One query when nobody listens (the common case on every petition write).
+    candidates = [s for s in Subscription.objects.filter(is_active=True) if event in s.events]
+    if not candidates:
+        return 0
+    ancestors = set(_ancestor_ids(agency))
+    subscriptions = [s for s in candidates if s.agency_id in ancestors]
     if not subscriptions:
         return 0
     now = timezone.now()
@@ -136,3 +137,64 @@ def _enqueue(delivery_id: int, run_after=None) -> None:
 
     task = deliver_webhook.using(run_after=run_after) if run_after else deliver_webhook
     task.enqueue(delivery_id)
+
+
+# --- the events other modules emit (payloads never hold a petitioner's identity) ----------
+
+
+def petition_event_payload(petition, step=None) -> dict:
+    """What a case event tells a receiver: the case's facts and the step, never who sent it."""
+    payload = {
+        "petition_id": petition.pk,
+        "tracking_code": petition.tracking_code,
+        "agency_id": petition.agency_id,
+        "kind": petition.kind,
+        "channel": petition.channel,
+        "status": petition.status,
+        "received_on": petition.received_on.isoformat(),
+        "due_on": petition.due_on.isoformat() if petition.due_on else None,
+        "version": petition.version,
+    }
+    if step is not None:
+        payload["step"] = {
+            "action": step.action,
+            "from": step.from_status,
+            "to": step.to_status,
+            "at": step.at.isoformat(),
+        }
+    return payload
+
+
+def webhook_emit_overdue_deadline(deadline) -> int:
+    """`petition.overdue` once per deadline and due date (called with the reminder's claim)."""
+    petition = deadline.petition
+    return webhook_emit(
+        event=PETITION_OVERDUE,
+        agency=petition.agency,
+        payload={
+            **petition_event_payload(petition),
+            "deadline": {
+                "kind": deadline.kind,
+                "due_on": deadline.due_on.isoformat(),
+                "citation": deadline.rule.citation,
+            },
+        },
+        key=f"deadline:{deadline.pk}:{deadline.due_on.isoformat()}",
+    )
+
+
+def webhook_emit_overdue_task(task) -> int:
+    """`task.overdue` once per task and due date (called with the reminder's claim)."""
+    return webhook_emit(
+        event=TASK_OVERDUE,
+        agency=task.lead_agency,
+        payload={
+            "task_id": task.pk,
+            "plan_id": task.plan_id,
+            "title": task.title,
+            "lead_agency_id": task.lead_agency_id,
+            "due_on": task.due_on.isoformat(),
+            "percent": task.percent,
+        },
+        key=f"task:{task.pk}:{task.due_on.isoformat()}",
+    )
