@@ -53,3 +53,16 @@ class BrowserSessionAuth(SessionAuth):
 
 token_auth = TokenAuth()
 session_auth = BrowserSessionAuth()
+
+
+def require_token_agency(request, agency_id: int | None) -> None:
+    """A token writes only for its own agency and those below it (a session is not bound)."""
+    from django.core.exceptions import PermissionDenied
+
+    from danvan.org.selectors import agency_descendant_ids
+
+    token = getattr(request, "api_token", None)
+    if token is None:
+        return
+    if agency_id not in agency_descendant_ids({token.agency_id}):
+        raise PermissionDenied

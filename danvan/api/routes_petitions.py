@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from danvan.api import schemas as s
+from danvan.api.auth import require_token_agency
 from danvan.api.pagination import paginate
 from danvan.org.models import AdministrativeUnit, Agency, Membership
 from danvan.org.selectors import agencies_where_user_works
@@ -121,6 +122,7 @@ def petition_create(request, data: s.PetitionIn):
     agency = agencies_where_user_works(request.user, INTAKE_ROLES).filter(pk=data.agency_id).first()
     if agency is None:
         raise ValidationError({"agency_id": _("Choose an agency where you take petitions.")})
+    require_token_agency(request, agency.pk)
     unit = AdministrativeUnit.objects.filter(pk=data.unit_id).first() if data.unit_id else None
     if data.unit_id and unit is None:
         raise ValidationError({"unit_id": _("Unknown administrative unit.")})
@@ -154,6 +156,8 @@ def petition_move(request, petition_id: s.Id, data: s.MoveIn):
     case = case_get(request, petition_id)
     if not request.user.has_perm("petitions.move_petition", case):
         raise PermissionDenied
+    if case.assigned_to_id != request.user.pk:
+        require_token_agency(request, case.agency_id)
     if data.action not in wf.MOVES or data.action == "split":
         raise ValidationError({"action": _("Unknown or unsupported step.")})
     # Any agency, as on the page: a case is transferred to the competent one, in scope or not.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from danvan.api import schemas as s
+from danvan.api.auth import require_token_agency
 from danvan.api.pagination import paginate
 from danvan.org.selectors import agencies_where_user_works
 from danvan.plans.models import ContentArea
@@ -71,6 +72,7 @@ def task_progress_post(request, task_id: s.Id, data: s.ProgressIn):
     involved = {found.lead_agency_id, *found.coordinating_agencies.values_list("pk", flat=True)}
     if agency is None or agency.pk not in involved:
         raise ValidationError({"agency_id": _("Report for an agency of this task where you work.")})
+    require_token_agency(request, agency.pk)
     update = progress_post(
         actor=request.user, task=found, agency=agency, text=data.text, percent=data.percent
     )

@@ -20,6 +20,8 @@ from danvan.api.services import token_lookup
 from danvan.core import ratelimit
 
 CHANGESET = "2026-11-27T00:00:00+07:00"
+# Public reads per client address: looser than the portal's tracking, which guards secrets.
+READS_PER_IP = ratelimit.Limit("open311:ip", 300, dt.timedelta(minutes=10))
 
 
 def _absolute(request, name: str) -> str:
@@ -125,7 +127,7 @@ def _when(value: str, name: str) -> dt.datetime | None:
 
 
 def _list(request, fmt):
-    if not ratelimit.check(ratelimit.TRACK_PER_IP, ratelimit.client_key(request)):
+    if not ratelimit.check(READS_PER_IP, ratelimit.client_key(request)):
         return error(fmt, 429, _("Too many requests; try again later."))
     qs = services.public_requests()
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
@@ -163,7 +165,7 @@ def _list(request, fmt):
 @require_GET
 def request_detail(request, fmt, request_id):
     activate_api_language(request)
-    if not ratelimit.check(ratelimit.TRACK_PER_IP, ratelimit.client_key(request)):
+    if not ratelimit.check(READS_PER_IP, ratelimit.client_key(request)):
         return error(fmt, 429, _("Too many requests; try again later."))
     petition = services.public_requests().filter(pk=request_id).first()
     if petition is None:

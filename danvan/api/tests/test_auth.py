@@ -106,3 +106,35 @@ def test_swagger_and_redoc_are_served_without_a_cdn(client):
         assert "cdn" not in body.lower(), url
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1")
+
+
+def test_a_token_writes_only_for_its_own_agency_subtree(client, desk, make_member, token_for):
+    from danvan.org.models import Membership
+
+    clerk = make_member(desk.tree.dept_a, Membership.Role.CLERK)
+    Membership.objects.create(user=clerk, agency=desk.agency, role=Membership.Role.CLERK)
+    raw = token_for(clerk, desk.tree.dept_a)
+    data = {
+        "agency_id": desk.agency.pk,
+        "channel": "post",
+        "subject": "Thư",
+        "content": "Nội dung",
+        "received_on": "2026-02-10",
+        "is_anonymous": True,
+    }
+    response = client.post(
+        "/api/v1/petitions", data, content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 403
+    client.force_login(clerk)  # the browser session is not bound to one agency
+    assert (
+        client.post("/api/v1/petitions", data, content_type="application/json").status_code == 201
+    )
+
+
+def test_the_command_prints_a_token_once(desk, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token", desk.officer.username, desk.agency.code, "--write", "--days", "5")
+    raw = capsys.readouterr().out.strip()
+    assert raw.startswith("dv_") and ApiToken.objects.get().can_write
