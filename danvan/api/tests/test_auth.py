@@ -138,3 +138,13 @@ def test_the_command_prints_a_token_once(desk, capsys):
     call_command("api_token", desk.officer.username, desk.agency.code, "--write", "--days", "5")
     raw = capsys.readouterr().out.strip()
     assert raw.startswith("dv_") and ApiToken.objects.get().can_write
+
+
+def test_session_writes_need_the_csrf_token(desk):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(desk.clerk)
+    assert browser.get("/api/v1/petitions").status_code == 200
+    response = browser.post("/api/v1/petitions", {}, content_type="application/json")
+    assert response.status_code == 403

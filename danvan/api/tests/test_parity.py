@@ -8,6 +8,7 @@ from django.urls import reverse
 from danvan.api.tests.conftest import bearer
 from danvan.org.models import Membership
 from danvan.org.tests.factories import UserFactory
+from danvan.petitions.models import SEALED
 from danvan.petitions.services import PetitionerData, petition_assign, petition_receive
 from danvan.plans.tests.conftest import PlanWorld
 
@@ -80,10 +81,13 @@ def _raw_token(user, token_for):
 def test_every_role_sees_the_same_cases_through_the_api_as_on_the_pages(
     client, desk, make_member, cases, token_for
 ):
+    sizes, sealed_seen = set(), False
     for label, user in _users(desk, make_member).items():
         raw = _raw_token(user, token_for)
         page = _page_view(client, user)
         assert _api_view(client, raw) == page, label
+        sizes.add(len(page))
+        sealed_seen |= any(petitioner == SEALED for _code, petitioner in page)
         for petition in cases:
             client.force_login(user)
             page_code = client.get(petition.get_absolute_url()).status_code
@@ -96,6 +100,8 @@ def test_every_role_sees_the_same_cases_through_the_api_as_on_the_pages(
             (p["tracking_code"], p["petitioner"])
             for p in client.get("/api/v1/petitions?limit=200").json()["items"]
         } == page, label
+    assert {0, len(cases)} <= sizes and len(sizes) > 2  # nobody, everybody, and some in between
+    assert sealed_seen
 
 
 def test_every_role_sees_the_same_plans_and_tasks_through_the_api_as_on_the_pages(
