@@ -298,3 +298,22 @@ class VisitFilters(PageQuery):
     agency: Id
     start: Day
     end: Day
+
+
+class VisitIn(Schema):
+    agency_id: Id
+    visited_on: Day
+    citizen_name: Text(200, 1)
+    content: Text(20000, 1)
+    kind: Text(16)
+    action: Text(16)
+    address: Text(300) = ""
+    id_number: Text(20) = ""
+    people_count: Annotated[int, Field(ge=1, le=100000)] = 1
+    representatives: list[Text(200)] = Field(default_factory=list, max_length=50)
+    session_id: Id | None = None
+    handled_by: Text(300) = ""
+    forwarded_to: Text(300) = ""
+    result: Text(5000) = ""
+    notes: Text(5000) = ""
+    subject: Text(300) = ""

@@ -160,3 +160,34 @@ def test_a_forged_cursor_is_a_400_problem(client, desk, token_for):
         response = client.get(f"{URL}?cursor={cursor}", **bearer(raw))
         assert response.status_code == 400, cursor
         assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_reception_clerk_records_a_visit_and_reads_the_log(client, desk, token_for):
+    from danvan.petitions.models import SEALED
+
+    raw = token_for(desk.clerk, desk.agency)
+    visit = {
+        "agency_id": desk.agency.pk,
+        "visited_on": "2026-02-10",
+        "citizen_name": SECRET_NAME,
+        "id_number": SECRET_ID,
+        "content": "Tố cáo cán bộ X nhận tiền.",
+        "kind": "denunciation",
+        "action": "guided",
+    }
+    response = client.post(
+        "/api/v1/reception/visits", visit, content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["citizen_name"] == SEALED
+    log = client.get(
+        f"/api/v1/reception/visits?agency={desk.agency.pk}&start=2026-02-01&end=2026-02-28",
+        **bearer(raw),
+    )
+    assert [v["citizen_name"] for v in log.json()["items"]] == [SEALED]
+    assert SECRET_NAME not in log.content.decode()
+    viewer = token_for(desk.viewer, desk.agency)
+    response = client.post(
+        "/api/v1/reception/visits", visit, content_type="application/json", **bearer(viewer)
+    )
+    assert response.status_code == 403
