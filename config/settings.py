@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "danvan.reception",
     "danvan.portal",
     "danvan.reports",
+    "ninja",  # serves Swagger/Redoc from its static files (no CDN)
+    "danvan.api",
+    "danvan.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +195,18 @@ DANVAN_MESSAGE_GATEWAY = env_str(
 
 # Which province this instance serves (official code, vietnam-provinces): 92 = Cần Thơ.
 DANVAN_PROVINCE_CODE = int(env_str("DANVAN_PROVINCE_CODE", "92"))
+
+# API v1 (docs/api.md): personal tokens' default and longest lifetime, requests per minute per
+# token (or per signed-in user).
+DANVAN_API_TOKEN_DAYS = int(env_str("DANVAN_API_TOKEN_DAYS", "90"))
+DANVAN_API_TOKEN_MAX_DAYS = int(env_str("DANVAN_API_TOKEN_MAX_DAYS", "365"))
+DANVAN_API_RATE_PER_MINUTE = int(env_str("DANVAN_API_RATE_PER_MINUTE", "120"))
+# Webhooks: attempts before a delivery is given up, first retry delay (doubles each time),
+# request timeout, and whether receivers on private/loopback addresses are allowed (intranets).
+DANVAN_WEBHOOK_MAX_ATTEMPTS = int(env_str("DANVAN_WEBHOOK_MAX_ATTEMPTS", "8"))
+DANVAN_WEBHOOK_BACKOFF_SECONDS = int(env_str("DANVAN_WEBHOOK_BACKOFF_SECONDS", "30"))
+DANVAN_WEBHOOK_TIMEOUT_SECONDS = float(env_str("DANVAN_WEBHOOK_TIMEOUT_SECONDS", "10"))
+DANVAN_WEBHOOK_ALLOW_PRIVATE = env_bool("DANVAN_WEBHOOK_ALLOW_PRIVATE", False)
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ from danvan.core.notifications import (
 from danvan.org.models import Membership
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import Deadline, Petition
+from danvan.webhooks.services import webhook_emit_overdue_deadline
 
 KIND_DUE_SOON = "petition.due_soon"
 KIND_DUE_TODAY = "petition.due_today"
@@ -139,6 +140,8 @@ def _remind(deadline: Deadline, recipients: list[User]) -> bool:
             url=petition_url(deadline.petition),
             obj=deadline,
         )
+        if deadline.reminder_kind == KIND_OVERDUE:
+            webhook_emit_overdue_deadline(deadline)
     return True
 
 

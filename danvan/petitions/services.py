@@ -20,6 +20,8 @@ from danvan.petitions import clocks, eligibility, sealing
 from danvan.petitions import workflow as wf
 from danvan.petitions.messaging import enqueue_petitioner_notice
 from danvan.petitions.models import Attachment, Petition, Petitioner, SealedIdentity, Transition
+from danvan.webhooks import events as webhook_events
+from danvan.webhooks.services import petition_event_payload, webhook_emit
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12}|[A-Z]\d{7,8})$")  # old ID, citizen ID, passport
@@ -186,6 +188,11 @@ def petition_receive(
             reason=channel,
         )
         transaction.on_commit(lambda: enqueue_petitioner_notice(received.pk))
+        webhook_emit(
+            event=webhook_events.PETITION_CREATED,
+            agency=agency,
+            payload=petition_event_payload(petition),
+        )
         audit_log(
             actor=actor,
             action="petitions.receive",
@@ -462,6 +469,11 @@ def petition_move(
         )
         if move.public:
             transaction.on_commit(lambda: enqueue_petitioner_notice(step.pk))
+        webhook_emit(
+            event=webhook_events.PETITION_MOVED,
+            agency=locked.agency,
+            payload=petition_event_payload(locked, step),
+        )
         audit_log(
             actor=actor,
             action=f"petitions.{action}",

@@ -17,6 +17,7 @@ from danvan.core.notifications import (
     responsible_memberships,
 )
 from danvan.plans.models import Plan, Task
+from danvan.webhooks.services import webhook_emit_overdue_task
 
 KIND_DUE_SOON = "task.due_soon"
 KIND_OVERDUE = "task.overdue"
@@ -102,6 +103,8 @@ def _remind(task: Task, recipients: list[User]) -> bool:
             url=_task_url(task),
             obj=task,
         )
+        if task.reminder_kind == KIND_OVERDUE:
+            webhook_emit_overdue_task(task)
     return True
 
 

@@ -18,6 +18,8 @@ from danvan.reports import metrics as m
 from danvan.reports.models import ExportJob, Report
 from danvan.reports.periods import Period
 from danvan.reports.selectors import report_data
+from danvan.webhooks.events import REPORT_SUBMITTED
+from danvan.webhooks.services import webhook_emit
 
 EDITABLE = (
     "plan",
@@ -144,6 +146,19 @@ def report_submit(*, actor, report: Report, expected_version: int) -> Report:
         locked.submitted_by = actor
         locked.version += 1
         locked.save()
+        webhook_emit(
+            event=REPORT_SUBMITTED,
+            agency=locked.agency,
+            payload={
+                "report_id": locked.pk,
+                "agency_id": locked.agency_id,
+                "number": locked.number,
+                "subject": locked.subject,
+                "period": locked.period.as_dict(),
+                "headline": locked.figures["headline"],
+            },
+            key=f"report:{locked.pk}:v{locked.version}",
+        )
         audit_log(
             actor=actor,
             action="reports.report_submit",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from danvan.api.tests.conftest import token_for  # noqa: F401  (the API's token fixture)
 from danvan.org.models import Membership
 from danvan.petitions.models import Deadline, Petition, Transition
 from danvan.plans.models import ContentArea, Plan, Task
