@@ -1,6 +1,8 @@
 """The bench data set, table by table. Every row is produced lazily and streamed with COPY."""
 
 import datetime as dt
+import functools
+import itertools
 import random
 from collections.abc import Iterator
 
@@ -39,12 +41,29 @@ PROVINCE_AGENCIES = [
 ]
 
 
+_CUMULATIVE: dict[int, tuple[list, list]] = {}
+
+
 def weighted(rng: random.Random, weights: dict):
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    """A key of `weights` drawn with its weight (cumulative weights cached per table)."""
+    table = _CUMULATIVE.get(id(weights))
+    if table is None:
+        table = _CUMULATIVE[id(weights)] = (
+            list(weights),
+            list(itertools.accumulate(weights.values())),
+        )
+    return rng.choices(table[0], cum_weights=table[1])[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def at(day: dt.date, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=200_000)
+def folded(text: str) -> str:
+    """`fold_text` of the generator's recurring phrases, computed once each."""
+    return fold_text(text)
 
 
 class Builder:

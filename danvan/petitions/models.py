@@ -49,8 +49,8 @@ class Petition(SearchableMixin, models.Model):
     SEARCH_FIELDS = ("tracking_code", "subject", "content")
 
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
-    # Second factor for public tracking: a hash of the secret shown once at submission
-    # (django.contrib.auth.hashers). Empty for cases entered by staff.
+    # Second factor for public tracking: a keyed hash of the secret shown once at submission
+    # (portal.services_citizen.tracking_hash). Empty for cases entered by staff.
     tracking_secret_hash = models.CharField(max_length=200, blank=True)
     agency = models.ForeignKey(
         "org.Agency",

@@ -270,3 +270,23 @@ def test_a_citizen_who_gives_only_an_e_mail_gets_one_confirmation_not_two(
     sent = [m for m in mail.outbox if "dan@example.vn" in m.to]
     sent += [m for m in LocmemGateway.outbox if m.to == "dan@example.vn"]
     assert len(sent) == 1
+
+
+def test_the_tracking_secret_is_stored_as_a_keyed_hash_and_older_hashes_still_work(
+    db, settings, org_tree
+):
+    from django.contrib.auth.hashers import make_password
+
+    from danvan.portal.services_citizen import tracking_check, tracking_hash
+
+    stored = tracking_hash("ABCD234567", "k7m2p9qx")
+    assert stored.startswith("hmac-sha256$") and "k7m2p9qx" not in stored.lower()
+    assert tracking_check("ABCD234567", "K7M2P9QX", stored)
+    assert not tracking_check("ABCD234567", "K7M2P9QY", stored)
+    assert not tracking_check("ABCD234568", "K7M2P9QX", stored)  # bound to its code
+    settings.SECRET_KEY = "another-server-key-" * 3  # a database alone cannot test guesses
+    assert not tracking_check("ABCD234567", "K7M2P9QX", stored)
+    legacy = make_password("K7M2P9QX")
+    assert tracking_check("ABCD234567", "k7m2p9qx", legacy)
+    assert not tracking_check("ABCD234567", "K7M2P9QY", legacy)
+    assert not tracking_check("ABCD234567", "K7M2P9QX", "")
