@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test install messages migrate demo lint format migrations-check ci clean worker tick
+.PHONY: run test install messages migrate demo lint format migrations-check ci clean worker tick bench-data bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,12 @@ migrations-check: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (PostgreSQL only): `DATABASE_URL=postgres://… make bench-data SIZE=1m && make bench`.
+# Use a fresh database: bench-data refuses one that already holds a bench data set.
+SIZE ?= 100k
+bench-data: migrate
+	@$(PY) -m benchmarks.generate --size $(SIZE)
+
+bench: messages
+	@$(PY) -m benchmarks.run $(BENCH_ARGS)

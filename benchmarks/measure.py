@@ -1,0 +1,98 @@
+"""Timing and memory helpers for the benchmarks: repeated runs, percentiles, raw SQL twins."""
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Result:
+    name: str
+    unit: str  # "ms", "rows/s" or "req/s"
+    p50: float
+    p95: float | None = None
+    baseline: float | None = None  # the raw SQL (or hello-world) p50 in the same unit
+    baseline_name: str = ""
+    peak_mb: float | None = None
+    runs: int = 0
+    target: str = ""
+    met: bool | None = None
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline:
+            return None
+        return round(self.p50 / self.baseline, 2)
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"ratio": self.ratio}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timings(fn: Callable[[], object], *, repeat: int, warmup: int = 1) -> list[float]:
+    """Milliseconds of `repeat` calls of `fn` after `warmup` unmeasured ones."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    """Peak Python heap (tracemalloc) during one call of `fn`, in MiB."""
+    tracemalloc.start()
+    try:
+        fn()
+        return round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+    finally:
+        tracemalloc.stop()
+
+
+def captured_sql(fn: Callable[[], object]) -> list[str]:
+    """The SQL statements `fn` sends, with their parameters inlined by the driver."""
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def raw(statements: list[tuple[str, list | tuple | None]]) -> Callable[[], None]:
+    """A function running `statements` through a bare cursor and fetching every row."""
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return run
+
+
+def timed_result(name, app, *, baseline=None, baseline_name="raw SQL", repeat=20, **extra):
+    """A Result in milliseconds for `app` (and its `baseline`), with the app's peak memory."""
+    app_ms = timings(app, repeat=repeat)
+    base_ms = timings(baseline, repeat=repeat) if baseline else None
+    return Result(
+        name=name,
+        unit="ms",
+        p50=round(statistics.median(app_ms), 2),
+        p95=round(percentile(app_ms, 0.95), 2),
+        baseline=round(statistics.median(base_ms), 2) if base_ms else None,
+        baseline_name=baseline_name if base_ms else "",
+        peak_mb=peak_mb(app),
+        runs=repeat,
+        **extra,
+    )
