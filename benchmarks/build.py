@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from benchmarks.copy import Table
@@ -88,6 +89,8 @@ class Builder:
             Table(model).reset_sequence()
         for model in (SealedIdentity, Deadline, Transition, ReceptionSession, ReceptionVisit):
             Table(model).reset_sequence()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as autovacuum would gather them
         return self.counts
 
     def _copy(self, model, rows: Iterator[dict], table: Table | None = None) -> None:

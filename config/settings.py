@@ -223,3 +223,14 @@ DANVAN_REPORT_CUTOFF_DAY = int(env_str("DANVAN_REPORT_CUTOFF_DAY", "15"))
 # many rows, are built by the background worker with a progress page instead of in the request.
 DANVAN_REPORT_SYNC_MAX_DAYS = int(env_str("DANVAN_REPORT_SYNC_MAX_DAYS", "190"))
 DANVAN_EXPORT_SYNC_MAX_ROWS = int(env_str("DANVAN_EXPORT_SYNC_MAX_ROWS", "5000"))
+# Rate limits per window, by scope, overriding the defaults in danvan/core/ratelimit.py:
+# "track:ip=300,submit:ip=20" (e.g. a commune office whose citizens share one address).
+DANVAN_RATE_LIMITS = {
+    scope.strip(): int(count)
+    for scope, _sep, count in (
+        item.partition("=") for item in env_list("DANVAN_RATE_LIMITS", []) if "=" in item
+    )
+}
+# A background task still running after this many seconds is taken to have lost its worker and
+# is put back for another one (core.tick.requeue_stale_tasks). Longer than the longest job.
+DANVAN_TASK_LEASE_SECONDS = int(env_str("DANVAN_TASK_LEASE_SECONDS", "1800"))

@@ -76,9 +76,15 @@ def hit(*, key: str, limit: int, window: timedelta, now: dt.datetime | None = No
     return count <= limit
 
 
+def allowed(limit: Limit) -> int:
+    """The number of hits `limit` allows per window: its default, or the instance's setting
+    `DANVAN_RATE_LIMITS` ("track:ip=300,submit:ip=20"), e.g. behind a shared NAT."""
+    return getattr(settings, "DANVAN_RATE_LIMITS", {}).get(limit.scope, limit.count)
+
+
 def check(limit: Limit, value: str) -> bool:
     """Count a hit of `limit` for an already-hashed `value`; False when over the limit."""
-    return hit(key=f"{limit.scope}:{value}", limit=limit.count, window=limit.window)
+    return hit(key=f"{limit.scope}:{value}", limit=allowed(limit), window=limit.window)
 
 
 def too_many_requests(request, limit: Limit):

@@ -37,3 +37,23 @@ def _prune_task_results(*, now) -> int:
 
     prune_finished_task_results.enqueue()
     return 1
+
+
+@tick_hook("core.requeue_stale_tasks")
+def requeue_stale_tasks(*, now) -> int:
+    """Put back tasks whose worker died mid-job (killed, machine lost): a task still RUNNING
+    after the lease (`DANVAN_TASK_LEASE_SECONDS`) is made READY for another worker. Tasks are
+    written to be safe to run again: each claims its own piece of work with a conditional
+    update (exports, webhook deliveries) or a claim row (reminders). Returns 0 (it enqueues
+    nothing new)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    lease = dt.timedelta(seconds=settings.DANVAN_TASK_LEASE_SECONDS)
+    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - lease).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+    return 0

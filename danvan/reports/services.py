@@ -1,12 +1,14 @@
 """Writes of the reports module: create, edit and submit a report; request and build exports.
 Each is one transaction with one audit event."""
 
+import datetime as dt
 import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -241,9 +243,15 @@ def records_for_job(job: ExportJob):
 
 def export_run(*, job_id: int) -> ExportJob:
     """Build the file of a queued job (called by the worker). A job runs once: the claim is a
-    conditional update, so a second worker picking the same job does nothing."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, progress=5
+    conditional update, so a second worker picking the same job does nothing; a job whose
+    worker died (still running after the task lease) may be claimed again."""
+    now = timezone.now()
+    lease = dt.timedelta(seconds=settings.DANVAN_TASK_LEASE_SECONDS)
+    abandoned = Q(status=ExportJob.Status.RUNNING, started_at__lt=now - lease)
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ExportJob.Status.QUEUED) | abandoned)
+        .update(status=ExportJob.Status.RUNNING, progress=5, started_at=now)
     )
     if not claimed:
         return ExportJob.objects.get(pk=job_id)

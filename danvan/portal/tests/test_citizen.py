@@ -290,3 +290,10 @@ def test_the_tracking_secret_is_stored_as_a_keyed_hash_and_older_hashes_still_wo
     assert tracking_check("ABCD234567", "k7m2p9qx", legacy)
     assert not tracking_check("ABCD234567", "K7M2P9QY", legacy)
     assert not tracking_check("ABCD234567", "K7M2P9QX", "")
+
+
+def test_an_instance_can_raise_the_tracking_limit(client, org_tree, settings):
+    settings.DANVAN_RATE_LIMITS = {"track:ip": 40}
+    for _ in range(40):
+        assert client.post(reverse("portal:track"), {"code": "X", "factor": "Y"}).status_code == 200
+    assert client.post(reverse("portal:track"), {"code": "X", "factor": "Y"}).status_code == 429
