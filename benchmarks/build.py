@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from benchmarks.copy import Table
+from benchmarks.copy import Table, bulk_load
 from danvan.core.models import LegalRule, User
 from danvan.core.text import fold_text
 from danvan.org.models import AdministrativeUnit, Agency, Membership
@@ -82,9 +82,12 @@ class Builder:
             call_command("import_units", "--all", verbosity=0)
         self.rules = {r.code: r.pk for r in LegalRule.objects.order_by("valid_from")}
         self.org()
-        self.plans()
-        self.sessions()
-        self.petitions()
+        with bulk_load([Task, ReceptionSession]):
+            self.plans()
+            self.sessions()
+        children = [Petitioner, SealedIdentity, Deadline, Transition, ReceptionVisit]
+        with bulk_load([Petition, *children]):
+            self.petitions()
         for model in (Agency, User, Membership, Plan, ContentArea, Task, Petition, Petitioner):
             Table(model).reset_sequence()
         for model in (SealedIdentity, Deadline, Transition, ReceptionSession, ReceptionVisit):

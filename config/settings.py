@@ -98,6 +98,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # pass in production would fail only in tests.
     # One file per process, so two test runs at once do not share (and break) one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_danvan_{os.getpid()}.sqlite3")}
+# A read replica (PostgreSQL streaming replication) for dashboards, reports and exports: reads
+# inside `core.db_router.reading_from_replica()` go there; everything else to the primary.
+if env_str("REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("REPLICA_DATABASE_URL", ""),
+        conn_max_age=int(env_str("DB_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["danvan.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -142,7 +151,23 @@ STATICFILES_DIRS = [BASE_DIR / "danvan" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Several web nodes share uploaded files through S3-compatible storage (MinIO, Viettel
+    # Cloud, …) when DANVAN_S3_BUCKET is set (pip install 'danvan[s3]'); else the local disk.
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env_str("DANVAN_S3_BUCKET", ""),
+                "endpoint_url": env_str("DANVAN_S3_ENDPOINT_URL", "") or None,
+                "region_name": env_str("DANVAN_S3_REGION", "") or None,
+                "default_acl": None,
+                "querystring_auth": True,  # files are private: signed, expiring links
+                "file_overwrite": False,
+            },
+        }
+        if env_str("DANVAN_S3_BUCKET", "")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -234,3 +259,16 @@ DANVAN_RATE_LIMITS = {
 # A background task still running after this many seconds is taken to have lost its worker and
 # is put back for another one (core.tick.requeue_stale_tasks). Longer than the longest job.
 DANVAN_TASK_LEASE_SECONDS = int(env_str("DANVAN_TASK_LEASE_SECONDS", "1800"))
+# A cache shared by every web node (Redis) when REDIS_URL is set (pip install 'danvan[redis]');
+# otherwise each process keeps its own. Nothing relies on it for correctness: rate limits,
+# sessions and locks live in the database.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL", ""),
+        }
+        if env_str("REDIS_URL", "")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from danvan.api import schemas as s
+from danvan.core.db_router import reading_from_replica
 from danvan.org.selectors import agency_get
 from danvan.reports import metrics as m
 from danvan.reports import periods
@@ -53,9 +54,10 @@ def kpis(request, query: Query[KpiQuery]):
     except periods.PeriodError:
         raise HttpError(400, _("This period does not exist. Check the number and dates.")) from None
     agency = agency_get(user=request.user, pk=query.agency) if query.agency else None
-    return compute_figures(
-        scope=m.Scope.for_user(request.user, agency),
-        period=period,
-        today=timezone.localdate(),
-        cutoff_day=cutoff,
-    )
+    with reading_from_replica():
+        return compute_figures(
+            scope=m.Scope.for_user(request.user, agency),
+            period=period,
+            today=timezone.localdate(),
+            cutoff_day=cutoff,
+        )

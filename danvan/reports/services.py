@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from danvan.core.audit import audit_log, diff_snapshots, model_snapshot
+from danvan.core.db_router import reading_from_replica
 from danvan.core.errors import ConcurrentChangeError, TransitionError
 from danvan.core.text import normalize_text
 from danvan.reports import documents, exports, tables
@@ -257,7 +258,7 @@ def export_run(*, job_id: int) -> ExportJob:
         return ExportJob.objects.get(pk=job_id)
     job = ExportJob.objects.select_related("report__agency", "requested_by").get(pk=job_id)
     try:
-        with translation.override("vi"):
+        with translation.override("vi"), reading_from_replica():
             name, content, rows = _build(job)
     except Exception as exc:  # the job page must say it failed, whatever the cause
         ExportJob.objects.filter(pk=job.pk).update(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.core.db_router import reading_from_replica
 from danvan.core.decorators import permission_required
 from danvan.org.selectors import agency_list
 from danvan.reports import dashboard as view_model
@@ -53,12 +54,13 @@ def dashboard(request):
     if form.is_valid():
         period, agency = form.cleaned_data["period"], form.cleaned_data["agency"]
         cutoff = settings.DANVAN_REPORT_CUTOFF_DAY
-        figures = compute_figures(
-            scope=m.Scope.for_user(request.user, agency),
-            period=period,
-            today=timezone.localdate(),
-            cutoff_day=cutoff,
-        )
+        with reading_from_replica():
+            figures = compute_figures(
+                scope=m.Scope.for_user(request.user, agency),
+                period=period,
+                today=timezone.localdate(),
+                cutoff_day=cutoff,
+            )
         before = previous(period, cutoff_day=cutoff)
         context |= {
             "period": period,
@@ -91,10 +93,11 @@ def _records_request(request):
 @permission_required("reports.view_dashboard")
 def records(request):
     form, qs, params = _records_request(request)
-    page = Paginator(exports.prepared(qs).order_by("pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    headers, rows = exports.header_and_rows(qs, page.object_list)
+    with reading_from_replica():
+        page = Paginator(exports.prepared(qs).order_by("pk"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        headers, rows = exports.header_and_rows(qs, page.object_list)
     links = [(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "") for obj in page]
     query = request.GET.copy()
     query.pop("page", None)
@@ -131,12 +134,14 @@ def records_export(request):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     query = {k: v for k, v in request.GET.items() if k not in ("format", "page")}
-    count = qs.count()
+    with reading_from_replica():
+        count = qs.count()
     if count > settings.DANVAN_EXPORT_SYNC_MAX_ROWS:
         kind = ExportJob.Kind.RECORDS_CSV if fmt == "csv" else ExportJob.Kind.RECORDS_XLSX
         job = services.export_request(actor=request.user, kind=kind, params=query)
         return redirect(job)
-    content = exports.csv_bytes(qs) if fmt == "csv" else exports.xlsx_bytes(qs)
+    with reading_from_replica():
+        content = exports.csv_bytes(qs) if fmt == "csv" else exports.xlsx_bytes(qs)
     services.export_audit(
         actor=request.user, kind=f"records_{fmt}", report=None, params=query, rows=count
     )
