@@ -139,3 +139,41 @@ def quota_compliance(
             result.append(CompliancePeriod(row, quota.citation))
     result.sort(key=lambda p: p.count.period_start)
     return result
+
+
+def compliance_totals(
+    days_by_key: dict,
+    quotas: Iterable[QuotaTerms],
+    *,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+) -> dict:
+    """For many leaders at once: {key: (periods, required days, periods short)} over the periods
+    of [start, end] that ended before `today`, by the same rule as `quota_compliance`.
+
+    The periods are computed once and each held day is mapped to its period, so the cost grows
+    with the number of days held, not with leaders × periods (a province's dashboard judges
+    thousands of commune chairs at once)."""
+    finished = [
+        p.count
+        for p in quota_compliance([], quotas, start=start, end=end)
+        if p.count.period_end < today
+    ]
+    period_of: dict[dt.date, int] = {}
+    for i, count in enumerate(finished):
+        day = count.period_start
+        while day <= count.period_end:
+            period_of.setdefault(day, i)
+            day += dt.timedelta(days=1)
+    required = sum(count.required for count in finished)
+    totals = {}
+    for key, days in days_by_key.items():
+        held: dict[int, int] = {}
+        for day in set(days):
+            i = period_of.get(day)
+            if i is not None:
+                held[i] = held.get(i, 0) + 1
+        met = sum(1 for i, n in held.items() if n >= finished[i].required)
+        totals[key] = (len(finished), required, len(finished) - met)
+    return totals

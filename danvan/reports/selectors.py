@@ -219,14 +219,17 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
         terms[q.role].append(
             quota.QuotaTerms(q.period, q.minimum_days, q.valid_from, q.valid_to, q.citation)
         )
-    rows = []
     keys = {(pk, role) for pk, (_a, role) in heads.items()} | set(sessions)
+    judged = {}
+    for role in {role for _pk, role in keys}:
+        mine = {k: sessions.get(k, {}).get("days", ()) for k in keys if k[1] == role}
+        judged |= quota.compliance_totals(
+            mine, terms[role], start=period.start, end=period.end, today=today
+        )
+    rows = []
     for agency_id, role in sorted(keys, key=lambda k: (heads[k[0]][0]["name"], k[1])):
         entry = sessions.get((agency_id, role), {"sessions": 0, "days": set(), "leaders": []})
-        judged = quota.quota_compliance(
-            sorted(entry["days"]), terms[role], start=period.start, end=period.end
-        )
-        finished = [p.count for p in judged if p.count.period_end < today]
+        periods_, required, short = judged[(agency_id, role)]
         rows.append(
             {
                 "agency_id": agency_id,
@@ -235,9 +238,9 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
                 "leaders": entry["leaders"],
                 "sessions": entry["sessions"],
                 "days": len(entry["days"]),
-                "required": sum(c.required for c in finished),
-                "periods": len(finished),
-                "short_periods": sum(1 for c in finished if c.short),
+                "required": required,
+                "periods": periods_,
+                "short_periods": short,
             }
         )
     return rows

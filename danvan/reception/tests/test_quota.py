@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from danvan.reception.quota import (
     MONTH,
@@ -94,3 +96,35 @@ def test_it_knows_which_role_heads_which_agency():
     assert role_for_agency("peoples_committee", "commune") == "commune_pc_chair"
     assert role_for_agency("party_committee", "province") == "province_party_head"
     assert role_for_agency("department", "province") == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(0, 20),
+        st.lists(st.dates(dt.date(2026, 5, 1), dt.date(2026, 9, 30)), max_size=25),
+        max_size=8,
+    ),
+    st.dates(dt.date(2026, 5, 1), dt.date(2026, 8, 31)),
+    st.integers(0, 60),
+)
+def test_totals_for_many_leaders_agree_with_the_period_by_period_rule(days_by_key, start, span):
+    from danvan.reception.quota import QuotaTerms, compliance_totals, quota_compliance
+
+    end = start + dt.timedelta(days=span)
+    today = dt.date(2026, 9, 1)
+    terms = [
+        QuotaTerms("week", 1, None, dt.date(2026, 6, 30)),
+        QuotaTerms("month", 2, dt.date(2026, 7, 1), None),
+    ]
+    inside_by_key = {k: [d for d in days if start <= d <= end] for k, days in days_by_key.items()}
+    totals = compliance_totals(inside_by_key, terms, start=start, end=end, today=today)
+    for key, inside in inside_by_key.items():
+        finished = [
+            p.count
+            for p in quota_compliance(inside, terms, start=start, end=end)
+            if p.count.period_end < today
+        ]
+        expected = (len(finished), sum(c.required for c in finished),
+                    sum(1 for c in finished if c.short))  # fmt: skip
+        assert totals[key] == expected
