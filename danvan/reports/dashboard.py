@@ -26,6 +26,11 @@ HEADLINE = (
 )
 
 
+# Long tables on the page (a province has hundreds of agencies) show the first rows; the report
+# documents and the exports have them all.
+ROWS_SHOWN = 50
+
+
 class Links:
     """Builds drill-down URLs for one period and agency filter."""
 
@@ -122,6 +127,8 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
             | {"url": links.dashboard(tp)}
             for t, tp in zip(trend, trend_periods, strict=True)
         ],
+        "agencies_total": len(p["by_agency"]),
+        "reception_total": len(figures["reception"]),
         "agencies": [
             {
                 **r,
@@ -132,7 +139,7 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
                     "open_overdue": links.records("open_overdue", "agency", r["id"]),
                 },
             }
-            for r in p["by_agency"]
+            for r in p["by_agency"][:ROWS_SHOWN]
         ],
         "hotspots": [
             {
@@ -178,7 +185,9 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
                 "role_label": _label(Role, r["role"]),
                 "url": links.records("reception", "agency", r["agency_id"]),
             }
-            for r in figures["reception"]
+            for r in sorted(figures["reception"], key=lambda r: (-r["short_periods"], r["agency"]))[
+                :ROWS_SHOWN
+            ]
         ],
     }
 
