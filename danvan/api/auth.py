@@ -12,12 +12,19 @@ from danvan.core import ratelimit
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 WINDOW = dt.timedelta(minutes=1)
+# Wrong tokens per client address: a client with a typo retries a few times, a guesser more.
+BAD_TOKENS_PER_IP = ratelimit.Limit("api:badtoken:ip", 20, dt.timedelta(minutes=10))
 
 
 def _throttle(key: str) -> None:
     limit = settings.DANVAN_API_RATE_PER_MINUTE
     if not ratelimit.hit(key=f"api:{key}", limit=limit, window=WINDOW):
         raise Throttled(wait=ratelimit.seconds_left(WINDOW))
+
+
+def bad_token_allowed(request) -> bool:
+    """Count one wrong token from this client; False once it has sent too many."""
+    return ratelimit.check(BAD_TOKENS_PER_IP, ratelimit.client_key(request))
 
 
 class TokenAuth(HttpBearer):
@@ -27,9 +34,13 @@ class TokenAuth(HttpBearer):
         activate_api_language(request)
         found = token_lookup(token)
         if found is None:
+            if not bad_token_allowed(request):
+                raise Throttled(wait=ratelimit.seconds_left(BAD_TOKENS_PER_IP.window))
             # A token was sent but is wrong, expired or revoked: do not fall back to a session.
             raise AuthenticationError()
+        # Per token and per owner: making more tokens does not buy a higher rate.
         _throttle(f"token:{found.pk}")
+        _throttle(f"user:{found.user_id}")
         if request.method not in SAFE_METHODS and not found.can_write:
             from django.utils.translation import gettext as _
 

@@ -69,13 +69,41 @@ def _django_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": "", "message": m} for m in exc.messages]
 
 
+def _field_message(error: dict) -> str:
+    """pydantic's English message as a translated one, by error type (limits kept)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("string_too_long", "too_long"):
+        return _("At most %(n)s characters or items.") % {"n": ctx.get("max_length", "?")}
+    if kind in ("string_too_short", "too_short"):
+        return _("At least %(n)s characters or items.") % {"n": ctx.get("min_length", "?")}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind.startswith(("date_", "datetime_")):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt", "?"))
+        return _("Enter a value of at least %(n)s.") % {"n": bound}
+    if kind in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt", "?"))
+        return _("Enter a value of at most %(n)s.") % {"n": bound}
+    if kind in ("literal_error", "enum"):
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Enter true or false.")
+    # value_error (our own validators) and anything else: pydantic's text is English only.
+    return _("Invalid value.")
+
+
 def _ninja_errors(exc: NinjaValidationError) -> list[dict]:
     out = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ())]
         # ("body", "<param>", field…) / ("query", field) / ("path", field): keep the field part
         loc = loc[2:] if loc[:1] == ["body"] else loc[1:]
-        out.append({"field": ".".join(loc), "message": str(error.get("msg", ""))})
+        out.append({"field": ".".join(loc), "message": _field_message(error)})
     return out
 
 

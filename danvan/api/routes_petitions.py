@@ -2,13 +2,15 @@
 
 Sealed denouncer identities: lists and details show only "[Bảo mật]"; the identity endpoint
 answers only the case's handling officer and the agency's leaders, each read audited (403 and
-an audited refusal otherwise), exactly like the reveal page.
+an audited refusal otherwise), exactly like the reveal page, and only to a signed-in browser:
+a token (a string that can leak from a script or a CI log) never reveals a denouncer.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import AuthorizationError
 
 from danvan.api import schemas as s
 from danvan.api.auth import require_token_agency
@@ -129,6 +131,9 @@ def petition_create(request, data: s.PetitionIn):
     errors = {}
     if data.channel not in Petition.Channel.values:
         errors["channel"] = _("Unknown channel.")
+    elif data.channel == Petition.Channel.PORTAL:
+        # "portal" means a citizen sent it themselves (and Open311 publishes such cases).
+        errors["channel"] = _("The portal channel is only for petitions citizens send online.")
     if data.kind not in Petition.Kind.values:
         errors["kind"] = _("Unknown kind.")
     if errors:
@@ -156,8 +161,8 @@ def petition_move(request, petition_id: s.Id, data: s.MoveIn):
     case = case_get(request, petition_id)
     if not request.user.has_perm("petitions.move_petition", case):
         raise PermissionDenied
-    if case.assigned_to_id != request.user.pk:
-        require_token_agency(request, case.agency_id)
+    # Even the case's own officer: a token acts only in its agency's subtree.
+    require_token_agency(request, case.agency_id)
     if data.action not in wf.MOVES or data.action == "split":
         raise ValidationError({"action": _("Unknown or unsupported step.")})
     # Any agency, as on the page: a case is transferred to the competent one, in scope or not.
@@ -218,9 +223,12 @@ def petition_attachment_download(request, petition_id: s.Id, attachment_id: s.Id
 @router.get(
     "/petitions/{petition_id}/identity",
     response=list[s.IdentityOut],
-    summary="The sealed denouncer identity (cleared users only; audited)",
+    summary="The sealed denouncer identity (cleared users, signed-in browser only; audited)",
 )
-def petition_identity(request, petition_id: s.Id):
+def petition_identity(request, petition_id: s.Id, response: HttpResponse):
+    response["Cache-Control"] = "no-store"  # no proxy or browser cache keeps a denouncer
+    if getattr(request, "api_token", None) is not None:
+        raise AuthorizationError(message=_("Sign in with a browser to reveal a sealed identity."))
     case = case_get(request, petition_id)
     if not case.is_sealed:
         raise Http404

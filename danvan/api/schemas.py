@@ -260,6 +260,9 @@ class TransitionOut(Schema):
     reason: str
     legal_basis: str
     target_agency_id: int | None
+    is_public: bool = Field(
+        description="False for an internal step: its reason is not shown to the petitioner."
+    )
 
 
 class AttachmentOut(Schema):

@@ -23,7 +23,12 @@ def commune_choices():
 
 class IntakeForm(AccessibleErrorsMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Handling agency"), queryset=Agency.objects.none())
-    channel = forms.ChoiceField(label=_("Received through"), choices=Petition.Channel.choices)
+    # Not "portal": that channel means a citizen sent it online, and such cases are public
+    # (redacted) on Open311; an official's intake is never published.
+    channel = forms.ChoiceField(
+        label=_("Received through"),
+        choices=[c for c in Petition.Channel.choices if c[0] != Petition.Channel.PORTAL],
+    )
     kind = forms.ChoiceField(
         label=_("Kind (by content, not by title)"),
         choices=Petition.Kind.choices,

@@ -62,16 +62,24 @@ def webhook_subscription_create(*, actor, agency, url: str, events: list[str]) -
 
 
 def webhook_subscription_deactivate(*, actor, subscription: Subscription) -> Subscription:
+    """Stop a subscription: nothing more is sent, and what was waiting is marked failed."""
+    from danvan.webhooks.tasks import STOPPED
+
     with transaction.atomic():
         locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
         if locked.is_active:
             locked.is_active = False
             locked.save(update_fields=["is_active"])
+            # A leader who stops a receiver (e.g. it leaks) expects silence, not queued retries.
+            cancelled = Delivery.objects.filter(
+                subscription=locked, status=Delivery.Status.PENDING
+            ).update(status=Delivery.Status.FAILED, last_error=STOPPED)
             audit_log(
                 actor=actor,
                 action="webhooks.subscription_deactivate",
                 obj=locked,
                 agency=locked.agency,
+                changes={"cancelled_deliveries": cancelled},
             )
     return locked
 

@@ -6,12 +6,12 @@ A worker that dies mid-send leaves it "sending"; the tick puts such rows back af
 """
 
 import datetime as dt
+import http.client
 import ipaddress
 import json
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,37 +19,88 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from danvan.webhooks.models import Attempt, Delivery
+from danvan.webhooks.models import Attempt, Delivery, Subscription
 from danvan.webhooks.signing import sign
 
 USER_AGENT = "danvan-webhooks/1"
+# What the delivery log keeps of a failure: generic words only. The log is shown to agency
+# leaders, and "connection refused by 10.0.3.7:5432" would map the internal network for them.
+REFUSED = "refused: not a public address"
+NETWORK_ERROR = "network error"
+TIMEOUT = "timed out"
+STOPPED = "subscription stopped"
 
 
 class RefusedAddress(Exception):
-    """The receiver resolves to a private or loopback address and those are not allowed."""
+    """The receiver resolves to an address that is not public and those are not allowed."""
 
 
-def _check_address(url: str) -> None:
-    if settings.DANVAN_WEBHOOK_ALLOW_PRIVATE:
-        return
-    host = urlsplit(url).hostname or ""
-    for info in socket.getaddrinfo(host, None):
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local:
-            raise RefusedAddress(f"{host} is a private address")
+def _resolve(host: str, port: int) -> str:
+    """The one address we will connect to, checked once (no second lookup to rebind)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise RefusedAddress(host)
+    # Every address, not only the first: a name may list a public and a private one and let
+    # the client pick; is_global also excludes 100.64.0.0/10, 0.0.0.0/8 and mapped IPv6.
+    if not settings.DANVAN_WEBHOOK_ALLOW_PRIVATE and not all(a.is_global for a in addresses):
+        raise RefusedAddress(host)
+    return str(addresses[0])
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to a fixed address; the Host header still names the receiver."""
+
+    def __init__(self, host, port, *, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a fixed address, with SNI and the certificate checked against the host name."""
+
+    def __init__(self, host, port, *, address, timeout):
+        self.tls = ssl.create_default_context()  # CERT_REQUIRED and check_hostname
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+
+
+def _connection(url: str) -> tuple[http.client.HTTPConnection, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) URL")
+    https = parts.scheme == "https"
+    port = parts.port or (443 if https else 80)
+    address = _resolve(parts.hostname, port)
+    cls = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
+    connection = cls(
+        parts.hostname, port, address=address, timeout=settings.DANVAN_WEBHOOK_TIMEOUT_SECONDS
+    )
+    path = parts.path or "/"
+    return connection, path + (f"?{parts.query}" if parts.query else "")
 
 
 def _post(url: str, body: bytes, headers: dict) -> int:
-    """POST `body`; return the HTTP status (raises on network errors)."""
-    _check_address(url)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    """POST `body` to the pinned address; return the HTTP status (raises on network errors).
+
+    Redirects are not followed (a 3xx is a failed attempt): a public receiver could otherwise
+    send the worker to an internal address, e.g. 302 to http://127.0.0.1:5432/.
+    """
+    connection, path = _connection(url)
     try:
-        with urllib.request.urlopen(  # noqa: S310 - http(s) only, checked at subscription
-            request, timeout=settings.DANVAN_WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(65536)  # a little of the answer, so the receiver is not reset mid-write
+        return response.status
+    finally:
+        connection.close()
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -59,10 +110,14 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _claim(delivery_id: int) -> bool:
+    """Claim a due delivery of a subscription still active (a stopped one sends nothing)."""
     now = timezone.now()
     return bool(
         Delivery.objects.filter(
-            pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+            pk=delivery_id,
+            status=Delivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            subscription__is_active=True,
         ).update(status=Delivery.Status.SENDING, claimed_at=now)
     )
 
@@ -86,8 +141,12 @@ def deliver_webhook(delivery_id: int) -> str:
     status_code, error = None, ""
     try:
         status_code = _post(delivery.subscription.url, body, headers)
-    except (OSError, RefusedAddress, ValueError) as exc:
-        error = f"{type(exc).__name__}: {exc}"[:300]
+    except RefusedAddress:
+        error = REFUSED
+    except TimeoutError:
+        error = TIMEOUT
+    except (OSError, ValueError, http.client.HTTPException):
+        error = NETWORK_ERROR
     duration = int((time.monotonic() - started) * 1000)
     return _record(delivery, status_code, error, duration)
 
@@ -96,6 +155,10 @@ def _record(delivery: Delivery, status_code: int | None, error: str, duration: i
     now = timezone.now()
     ok = status_code is not None and 200 <= status_code < 300
     with transaction.atomic():
+        # Stopped while this attempt was under way: no retry (the claim would refuse it anyway).
+        stopped = not Subscription.objects.filter(
+            pk=delivery.subscription_id, is_active=True
+        ).exists()
         Attempt.objects.create(
             delivery=delivery, at=now, status_code=status_code, error=error, duration_ms=duration
         )
@@ -104,7 +167,7 @@ def _record(delivery: Delivery, status_code: int | None, error: str, duration: i
         delivery.last_error = error or ("" if ok else f"HTTP {status_code}")
         if ok:
             delivery.status, delivery.delivered_at = Delivery.Status.DELIVERED, now
-        elif delivery.attempts >= settings.DANVAN_WEBHOOK_MAX_ATTEMPTS:
+        elif stopped or delivery.attempts >= settings.DANVAN_WEBHOOK_MAX_ATTEMPTS:
             delivery.status = Delivery.Status.FAILED
         else:
             delivery.status = Delivery.Status.PENDING

@@ -19,7 +19,9 @@ def redeliver(*, now: dt.datetime) -> int:
     ).update(status=Delivery.Status.PENDING, next_attempt_at=now - 2 * LATE_AFTER)
     due = list(
         Delivery.objects.filter(
-            status=Delivery.Status.PENDING, next_attempt_at__lt=now - LATE_AFTER
+            status=Delivery.Status.PENDING,
+            next_attempt_at__lt=now - LATE_AFTER,
+            subscription__is_active=True,
         ).values_list("pk", flat=True)[:500]
     )
     for delivery_id in due:

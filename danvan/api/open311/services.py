@@ -3,31 +3,44 @@ send; a request is a portal petition (routed to the commune's People's Committee
 the API key (token) of the system that sent it.
 
 Public reads are redacted: a request shows its kind, status, dates, handling agency and commune,
-and a subject scrubbed of the sender's identity; never the content, and for a denunciation only
-"[Bảo mật]".
+and as its description only the name of its kind. Nothing the sender wrote is published: a
+scrubber removes the sender's own name and contact, not an ID number or a third party named in
+the text, so the subject and content are never read here. No coordinates either (a point is an
+address). A denunciation shows neither its commune nor the committee handling it (the Law on
+Denunciations protects the denouncer, and a commune is small enough to point at them).
+
+Only cases a citizen sent (the portal or Open311: channel "portal" with no receiving official
+and a tracking secret) are public; a case an official recorded is not, whatever its channel.
 """
 
 import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.api.models import ApiToken, Open311Request
+from danvan.core.audit import audit_log
 from danvan.org.models import AdministrativeUnit
+from danvan.org.selectors import agencies_where_user_works, agency_descendant_ids
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import SEALED, Petition
-from danvan.petitions.notices import _identity_patterns, _people, _scrub
 from danvan.petitions.services import PetitionerData
-from danvan.portal.services_citizen import KIND_RULES, portal_submit, rule_summaries
+from danvan.portal.services_citizen import (
+    KIND_RULES,
+    handling_agency,
+    portal_submit,
+    rule_summaries,
+)
 
 SERVICE_CODES = tuple(KIND_RULES)  # complaint, denunciation, recommendation, feedback
 DEFAULT_WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
+MAX_IDS = 50  # service_request_id=1,2,… per call: enough for a client, not for enumeration
 
 
 def service_list(*, on: dt.date | None = None) -> list[dict]:
@@ -83,7 +96,20 @@ def _unit(address_id: str) -> AdministrativeUnit | None:
 
 
 def open311_submit(*, api_token: ApiToken, data: Submission) -> tuple[Open311Request, str]:
-    """Create the portal petition of an Open311 request; return its record and the notice."""
+    """Create the portal petition of an Open311 request; return its record and the notice.
+
+    The token's owner answers for the request like for any write: they must be allowed to
+    record petitions, the handling committee must be in the token's agency subtree, and the
+    submission is audited with them as the actor (the portal's own record has no actor).
+    """
+    from danvan.api.routes_petitions import INTAKE_ROLES
+
+    user = api_token.user
+    if not (user.has_perm("core.view_staff_home") and user.has_perm("petitions.receive_petition")):
+        raise PermissionDenied
+    # As POST /petitions: an intake role in the token's agency (not only a token of it).
+    if not agencies_where_user_works(user, INTAKE_ROLES).filter(pk=api_token.agency_id).exists():
+        raise PermissionDenied
     errors = {}
     if data.service_code not in SERVICE_CODES:
         errors["service_code"] = _("Unknown service_code.")
@@ -107,6 +133,10 @@ def open311_submit(*, api_token: ApiToken, data: Submission) -> tuple[Open311Req
     subject = description if len(description) <= 120 else description[:117].rsplit(" ", 1)[0] + "…"
     extra = [data.address_string, f"({data.lat}, {data.long})" if has_point else "", data.media_url]
     content = "\n\n".join(part for part in (description, *extra) if part)
+    if handling_agency(unit, timezone.localdate()).pk not in agency_descendant_ids(
+        {api_token.agency_id}
+    ):
+        raise PermissionDenied
     with transaction.atomic():
         petition, receipt = portal_submit(
             kind=data.service_code, unit=unit, subject=subject, content=content, person=person
@@ -119,6 +149,13 @@ def open311_submit(*, api_token: ApiToken, data: Submission) -> tuple[Open311Req
             lat=data.lat,
             long=data.long,
             address_string=data.address_string[:300],
+        )
+        audit_log(
+            actor=user,
+            action="api.open311_submit",
+            obj=petition,
+            agency=petition.agency,
+            changes={"api_token": api_token.pk, "service_code": data.service_code},
         )
     notice = _(
         "Received. Tracking code %(code)s, secret %(secret)s: keep them to follow the case on "
@@ -133,33 +170,33 @@ def open311_submit(*, api_token: ApiToken, data: Submission) -> tuple[Open311Req
 
 
 def public_requests() -> QuerySet[Petition]:
-    """Portal petitions as Open311 publishes them (joined for the redacted fields)."""
+    """Cases citizens sent (portal or Open311) as Open311 publishes them.
+
+    portal_submit is the only writer of a portal case with no receiving official and a tracking
+    secret; an official's intake sets `received_by`, so it stays private whatever its channel.
+    """
     return (
-        Petition.objects.filter(channel=Petition.Channel.PORTAL)
-        .select_related("agency", "unit", "sealed_identity", "open311")
-        .prefetch_related("petitioners")
+        Petition.objects.filter(channel=Petition.Channel.PORTAL, received_by__isnull=True)
+        .exclude(tracking_secret_hash="")
+        .select_related("agency", "unit")
         .annotate(updated_at=Max("transitions__at"))
     )
 
 
-def _public_description(petition: Petition) -> str:
-    if petition.is_sealed or petition.kind == wf.DENUNCIATION:
-        return SEALED
-    return _scrub(petition.subject, _identity_patterns(_people(petition)))[0]
-
-
 def request_as_open311(petition: Petition) -> dict:
-    record = getattr(petition, "open311", None)  # RelatedObjectDoesNotExist is an AttributeError
+    # A denunciation hides where it comes from: no commune, no committee (see the docstring).
     sealed = petition.is_sealed or petition.kind == wf.DENUNCIATION
     due = petition.due_on
+    name = str(petition.get_kind_display())
     return {
         "service_request_id": str(petition.pk),
         "status": "open" if petition.is_open else "closed",
         "status_notes": str(petition.get_status_display()),
-        "service_name": str(petition.get_kind_display()),
+        "service_name": name,
         "service_code": petition.kind,
-        "description": _public_description(petition),
-        "agency_responsible": str(petition.agency),
+        # A fixed text per kind: what the sender wrote may name anyone (see the docstring).
+        "description": SEALED if sealed else name,
+        "agency_responsible": "" if sealed else str(petition.agency),
         "service_notice": "",
         "requested_datetime": timezone.localtime(petition.created_at).isoformat(),
         "updated_datetime": timezone.localtime(
@@ -173,7 +210,7 @@ def request_as_open311(petition: Petition) -> dict:
         "address": "" if sealed else (petition.unit.name if petition.unit else ""),
         "address_id": "" if sealed else (petition.unit.code if petition.unit else ""),
         "zipcode": "",
-        "lat": None if sealed or record is None else record.lat,
-        "long": None if sealed or record is None else record.long,
+        "lat": None,
+        "long": None,
         "media_url": "",
     }

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from ninja.errors import Throttled
 
-from danvan.api.auth import _throttle
+from danvan.api.auth import _throttle, bad_token_allowed
 from danvan.api.errors import activate_api_language
 from danvan.api.models import Open311Request
 from danvan.api.open311 import services
@@ -22,6 +22,8 @@ from danvan.core import ratelimit
 CHANGESET = "2026-11-27T00:00:00+07:00"
 # Public reads per client address: looser than the portal's tracking, which guards secrets.
 READS_PER_IP = ratelimit.Limit("open311:ip", 300, dt.timedelta(minutes=10))
+# Tokens are short (64 bits) and answer "which case": guessed ones must stay rare.
+TOKEN_READS_PER_IP = ratelimit.Limit("open311:token:ip", 60, dt.timedelta(minutes=10))
 
 
 def _absolute(request, name: str) -> str:
@@ -99,13 +101,18 @@ def requests_view(request, fmt):
 
 def _create(request, fmt):
     token = token_lookup(request.POST.get("api_key", ""))
+    if token is None and not bad_token_allowed(request):
+        return error(fmt, 429, _("Too many requests; try again later."))
     if token is None or not token.can_write:
         return error(fmt, 403, _("api_key is missing, invalid, expired or read-only."))
     try:
         _throttle(f"token:{token.pk}")
+        _throttle(f"user:{token.user_id}")
         record, notice = services.open311_submit(api_token=token, data=_submission(request.POST))
     except Throttled:
         return error(fmt, 429, _("Too many requests; try again later."))
+    except PermissionDenied:
+        return error(fmt, 403, _("The owner of this api_key may not record petitions there."))
     except ValidationError as exc:
         return error(fmt, 400, " ".join(exc.messages))
     answer = {
@@ -114,16 +121,27 @@ def _create(request, fmt):
         "service_notice": notice,
         "account_id": None,
     }
-    return respond(fmt, "requests", [answer], status=201)
+    response = respond(fmt, "requests", [answer], status=201)
+    # The notice holds the tracking secret: no cache (proxy or browser) may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _when(value: str, name: str) -> dt.datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+")) if "\x00" not in value else None
+    try:
+        parsed = parse_datetime(value.replace(" ", "+")) if "\x00" not in value else None
+        if parsed is not None and not timezone.is_aware(parsed):
+            parsed = timezone.make_aware(parsed)
+        # The database stores UTC: a date near year 1 or 9999 may not convert (OverflowError).
+        if parsed is not None and not 1900 <= parsed.astimezone(dt.UTC).year <= 2999:
+            parsed = None
+    except (ValueError, OverflowError):  # well formed but impossible, e.g. 2026-02-30
+        parsed = None
     if parsed is None:
         raise ValidationError({name: _("Use a W3C date and time, e.g. 2026-01-31T00:00:00Z.")})
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parsed
 
 
 def _list(request, fmt):
@@ -132,6 +150,10 @@ def _list(request, fmt):
     qs = services.public_requests()
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     try:
+        if len(ids) > services.MAX_IDS:
+            raise ValidationError(
+                {"service_request_id": _("Ask for at most %(n)d ids.") % {"n": services.MAX_IDS}}
+            )
         if ids:
             numbers = [int(i) for i in ids if i.strip().isdigit() and len(i.strip()) < 19]
             qs = qs.filter(pk__in=numbers)
@@ -176,6 +198,8 @@ def request_detail(request, fmt, request_id):
 @require_GET
 def token_detail(request, fmt, token):
     activate_api_language(request)
+    if not ratelimit.check(TOKEN_READS_PER_IP, ratelimit.client_key(request)):
+        return error(fmt, 429, _("Too many requests; try again later."))
     record = Open311Request.objects.filter(token=token[:32]).first()
     if record is None:
         return error(fmt, 404, _("No such token."))

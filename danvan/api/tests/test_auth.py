@@ -70,6 +70,50 @@ def test_it_rate_limits_per_token(client, desk, token_for, settings):
     assert client.get("/api/v1/petitions", **bearer(other)).status_code == 200
 
 
+def test_it_rate_limits_per_user_however_many_tokens_they_make(client, desk, token_for, settings):
+    settings.DANVAN_API_RATE_PER_MINUTE = 2
+    tokens = [token_for(desk.officer, desk.agency) for _ in range(3)]
+    codes = [client.get("/api/v1/petitions", **bearer(raw)).status_code for raw in tokens]
+    assert codes == [200, 200, 429]
+
+
+def test_it_throttles_wrong_tokens_per_client_address(client):
+    from danvan.api.auth import BAD_TOKENS_PER_IP
+
+    codes = [
+        client.get("/api/v1/petitions", **bearer(f"dv_guess{n}")).status_code
+        for n in range(BAD_TOKENS_PER_IP.count + 1)
+    ]
+    assert codes[:-1] == [401] * BAD_TOKENS_PER_IP.count and codes[-1] == 429
+    other = client.get("/api/v1/petitions", **bearer("dv_x"), REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 401
+
+
+def test_it_translates_field_errors(client, desk, token_for):
+    raw = token_for(desk.clerk, desk.agency)
+    body = {"agency_id": 0, "channel": "x" * 30, "received_on": "2026-02-30", "content": "x"}
+    answers = {}
+    for language in ("vi", "en"):
+        response = client.post(
+            "/api/v1/petitions",
+            body,
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
+            **bearer(raw),
+        )
+        assert response.status_code == 422
+        answers[language] = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert answers["en"] == {
+        "agency_id": "Enter a value of at least 1.",
+        "channel": "At most 24 characters or items.",
+        "subject": "This field is required.",
+        "received_on": "Enter a date as YYYY-MM-DD.",
+    }
+    assert answers["vi"]["subject"] == "Trường này là bắt buộc."
+    assert answers["vi"]["channel"] == "Tối đa 24 ký tự hoặc mục."
+    assert all(answers["vi"][f] != answers["en"][f] for f in answers["en"])
+
+
 def test_errors_follow_accept_language(client):
     vi = client.get("/api/v1/petitions").json()["title"]
     en = client.get("/api/v1/petitions", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").json()["title"]
@@ -148,3 +192,12 @@ def test_session_writes_need_the_csrf_token(desk):
     assert browser.get("/api/v1/petitions").status_code == 200
     response = browser.post("/api/v1/petitions", {}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_it_shows_a_tokens_owner_agency_access_and_expiry_read_only_in_the_admin(rf, desk):
+    from django.contrib import admin
+
+    from danvan.api.admin import ApiTokenAdmin
+
+    fields = ApiTokenAdmin(ApiToken, admin.site).get_readonly_fields(rf.get("/"))
+    assert {"user", "agency", "access", "expires_at"} <= set(fields)

@@ -71,19 +71,78 @@ def test_a_denunciation_created_through_the_api_is_sealed_in_every_answer(client
     assert response.json()["petitioner"] == SEALED
 
 
-def test_the_identity_goes_only_to_cleared_users_and_every_read_is_audited(client, desk, token_for):
+def test_the_identity_goes_only_to_cleared_users_and_every_read_is_audited(client, desk):
     petition = desk.denunciation()
     url = f"{URL}/{petition.pk}/identity"
-    officer = client.get(url, **bearer(token_for(desk.officer, desk.agency)))
+    client.force_login(desk.officer)
+    officer = client.get(url)
     assert officer.status_code == 403
     assert SECRET_NAME not in officer.content.decode()
-    leader = client.get(url, **bearer(token_for(desk.leader, desk.agency)))
+    client.force_login(desk.leader)
+    leader = client.get(url)
     assert leader.status_code == 200 and leader.json()[0]["full_name"] == SECRET_NAME
+    assert leader["Cache-Control"] == "no-store"
     actions = list(
         AuditEvent.objects.filter(object_id=str(petition.pk)).values_list("action", flat=True)
     )
     assert "petitions.identity_reveal_refused" in actions
     assert "petitions.identity_reveal" in actions
+
+
+def test_it_never_reveals_an_identity_to_a_token_even_a_leaders(client, desk, token_for):
+    petition = desk.denunciation()
+    url = f"{URL}/{petition.pk}/identity"
+    for access in ("read", "write"):
+        response = client.get(url, **bearer(token_for(desk.leader, desk.agency, access=access)))
+        assert response.status_code == 403, access
+        assert SECRET_NAME not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="petitions.identity_reveal").exists()
+
+
+def test_it_refuses_the_portal_channel_for_staff_intake(client, desk, token_for):
+    raw = token_for(desk.clerk, desk.agency)
+    body = {
+        "agency_id": desk.agency.pk,
+        "channel": "portal",
+        "subject": "Đường hỏng",
+        "content": "Đường liên ấp hỏng nặng.",
+        "received_on": "2026-02-10",
+    }
+    response = client.post(URL, body, content_type="application/json", **bearer(raw))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["channel"]
+    from danvan.org.models import Agency
+    from danvan.petitions.forms import IntakeForm
+
+    form = IntakeForm(agencies=Agency.objects.all())
+    assert "portal" not in dict(form.fields["channel"].choices)
+
+
+def test_it_marks_internal_steps_in_the_history(client, desk, token_for):
+    petition = desk.receive()
+    Transition = petition.transitions.model
+    Transition.objects.filter(petition=petition).update(is_public=False)
+    history = client.get(
+        f"{URL}/{petition.pk}/transitions", **bearer(token_for(desk.officer, desk.agency))
+    ).json()
+    assert history and all(step["is_public"] is False for step in history)
+
+
+def test_it_binds_a_token_to_its_agency_even_for_the_assigned_officer(client, desk, token_for):
+    """An officer of two agencies, holding a token of the other one, may not move their case."""
+    from danvan.org.models import Membership
+    from danvan.org.tests.factories import MembershipFactory
+
+    petition = desk.receive()
+    type(petition).objects.filter(pk=petition.pk).update(assigned_to=desk.officer)
+    MembershipFactory(agency=desk.tree.front, role=Membership.Role.OFFICER, user=desk.officer)
+    raw = token_for(desk.officer, desk.tree.front)
+    move = {"action": "classify", "version": petition.version, "kind": "feedback"}
+    move["eligibility"] = eligible("feedback")
+    response = client.post(
+        f"{URL}/{petition.pk}/moves", move, content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 403, response.content
 
 
 def test_an_officer_moves_a_case_and_a_stale_version_is_a_409(client, desk, token_for):

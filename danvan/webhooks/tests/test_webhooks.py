@@ -179,7 +179,8 @@ def test_private_receivers_are_refused_unless_allowed(desk, settings):
     delivery = Delivery.objects.get()
     deliver_webhook.call(delivery.pk)
     delivery.refresh_from_db()
-    assert "private" in delivery.last_error and delivery.status == Delivery.Status.PENDING
+    assert delivery.last_error == "refused: not a public address"
+    assert delivery.status == Delivery.Status.PENDING
 
 
 @pytest.mark.django_db
@@ -200,3 +201,143 @@ def test_a_leader_subscribes_on_the_page_and_sees_the_secret_once(client, desk):
         {"agency": desk.agency.pk, "url": "https://example.invalid/h", "events": ["task.overdue"]},
     )
     assert "secret" not in (response.context or {})
+
+
+class Redirector(Receiver):
+    """A receiver answering every POST with 302 to `location`."""
+
+    def __init__(self, location):
+        super().__init__([])
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                receiver.requests.append((dict(self.headers), b""))
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server.RequestHandlerClass = Handler
+
+
+@pytest.mark.django_db
+def test_it_does_not_follow_a_redirect_to_an_internal_address(desk, webhook_settings):
+    webhook_settings.DANVAN_WEBHOOK_MAX_ATTEMPTS = 1
+    with Receiver([200]) as internal, Redirector(internal.url) as receiver:
+        _subscribe(desk, receiver.url)
+        desk.receive()
+        delivery = Delivery.objects.get()
+        deliver_webhook.call(delivery.pk)
+    delivery.refresh_from_db()
+    assert len(receiver.requests) == 1 and internal.requests == []
+    assert delivery.status == Delivery.Status.FAILED and delivery.last_status_code == 302
+
+
+def _resolving_to(monkeypatch, address):
+    """getaddrinfo answers `address` for every name; connecting at all fails the test."""
+    import socket
+
+    def fake(host, port, *args, **kwargs):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def no_connect(*args, **kwargs):
+        raise AssertionError("connected to a refused address")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    monkeypatch.setattr(socket, "create_connection", no_connect)
+
+
+@pytest.mark.parametrize(
+    "address", ["10.1.2.3", "100.64.0.7", "127.0.0.1", "169.254.169.254", "::ffff:127.0.0.1"]
+)
+@pytest.mark.django_db
+def test_it_refuses_a_name_that_resolves_to_a_non_public_address(
+    desk, settings, monkeypatch, address
+):
+    settings.DANVAN_WEBHOOK_ALLOW_PRIVATE = False
+    _subscribe(desk, "https://hooks.example.com/in")
+    desk.receive()
+    delivery = Delivery.objects.get()
+    _resolving_to(monkeypatch, address)
+    deliver_webhook.call(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.last_error == "refused: not a public address"
+    assert delivery.last_status_code is None and address not in delivery.last_error
+
+
+@pytest.mark.django_db
+def test_it_connects_to_the_address_it_checked_and_logs_no_internals(desk, settings, monkeypatch):
+    """One lookup: the connection goes to the checked address (no second, rebindable lookup)."""
+    import socket
+
+    settings.DANVAN_WEBHOOK_ALLOW_PRIVATE = False
+    lookups, connects = [], []
+
+    def fake(host, port, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]
+
+    def refuse(address, *args, **kwargs):
+        connects.append(address)
+        raise ConnectionRefusedError("connection refused by 93.184.215.14")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    _subscribe(desk, "http://hooks.example.com:8080/in")
+    desk.receive()
+    deliver_webhook.call(Delivery.objects.get().pk)
+    delivery = Delivery.objects.get()
+    assert lookups == ["hooks.example.com"] and connects == [("93.184.215.14", 8080)]
+    assert delivery.last_error == "network error"
+
+
+def test_https_is_pinned_with_sni_and_a_hostname_check(settings, monkeypatch):
+    import socket
+    import ssl
+
+    from danvan.webhooks import tasks
+
+    settings.DANVAN_WEBHOOK_ALLOW_PRIVATE = False
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("8.8.8.8", port))
+        ],
+    )
+    connection, path = tasks._connection("https://hooks.example.com/in?x=1")
+    assert (connection.host, connection.port, connection.address) == (
+        "hooks.example.com",
+        443,
+        "8.8.8.8",
+    )
+    assert path == "/in?x=1"
+    assert connection.tls.check_hostname and connection.tls.verify_mode == ssl.CERT_REQUIRED
+
+
+@pytest.mark.django_db
+def test_it_stops_delivering_when_the_subscription_is_stopped(desk, webhook_settings):
+    from danvan.webhooks.services import webhook_subscription_deactivate
+    from danvan.webhooks.tick import redeliver
+
+    with Receiver([500, 200]) as receiver:
+        subscription, _secret = _subscribe(desk, receiver.url)
+        desk.receive()
+        delivery = Delivery.objects.get()
+        deliver_webhook.call(delivery.pk)  # a 500: pending, to be retried
+        delivery.refresh_from_db()
+        assert delivery.status == Delivery.Status.PENDING
+        webhook_subscription_deactivate(actor=desk.leader, subscription=subscription)
+        delivery.refresh_from_db()
+        assert delivery.status == Delivery.Status.FAILED
+        assert delivery.last_error == "subscription stopped"
+        # Even a row left pending (e.g. written by an emit racing the stop) is not sent.
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING)
+        assert deliver_webhook.call(delivery.pk) == "skipped"
+        assert redeliver(now=delivery.next_attempt_at + dt.timedelta(hours=1)) == 0
+    assert len(receiver.requests) == 1
