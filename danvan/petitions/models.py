@@ -155,6 +155,14 @@ class Petition(SearchableMixin, models.Model):
                 name="petition_open_due_idx",
                 condition=Q(status__in=sorted(wf.OPEN_STATES)),
             ),
+            # Inbox pages of a wide scope (a province): walk cases in page order and stop at 50.
+            models.Index(fields=["due_on", "-received_on", "-id"], name="petition_inbox_order_idx"),
+            # Dashboards count a period's cases by kind, channel, commune and agency from this
+            # index alone (index-only scans; docs/performance.md).
+            models.Index(
+                fields=["received_on", "agency", "unit", "kind", "channel", "is_mass"],
+                name="petition_received_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +256,8 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "kind"], name="deadline_kind_uniq")
         ]
+        # Reports count the clocks met in a period (resolved on time / late).
+        indexes = [models.Index(fields=["kind", "met_on"], name="deadline_met_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.due_on}"
@@ -275,6 +285,8 @@ class Transition(models.Model):
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
         ordering = ["petition", "at", "id"]
+        # Reports count a period's decisions (accepted, transferred, guided, filed).
+        indexes = [models.Index(fields=["action", "at"], name="transition_action_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.from_status} → {self.to_status}"

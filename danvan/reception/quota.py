@@ -160,19 +160,19 @@ def compliance_totals(
         for p in quota_compliance([], quotas, start=start, end=end)
         if p.count.period_end < today
     ]
-    period_of: dict[dt.date, int] = {}
+    # A day may fall in two periods where the rule changes (the week of 30/6 and July).
+    periods_of: dict[dt.date, list[int]] = {}
     for i, count in enumerate(finished):
         day = count.period_start
         while day <= count.period_end:
-            period_of.setdefault(day, i)
+            periods_of.setdefault(day, []).append(i)
             day += dt.timedelta(days=1)
     required = sum(count.required for count in finished)
     totals = {}
     for key, days in days_by_key.items():
         held: dict[int, int] = {}
         for day in set(days):
-            i = period_of.get(day)
-            if i is not None:
+            for i in periods_of.get(day, ()):
                 held[i] = held.get(i, 0) + 1
         met = sum(1 for i, n in held.items() if n >= finished[i].required)
         totals[key] = (len(finished), required, len(finished) - met)

@@ -33,11 +33,15 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def headline(scope: m.Scope, period: Period, today: dt.date) -> dict:
-    """The few totals compared with the previous period; three queries."""
-    petitions = m.petition_base(scope).aggregate(
-        received=Count("pk", filter=m.received_q(period)),
-        mass=Count("pk", filter=m.received_q(period) & Q(is_mass=True)),
-        open_overdue=Count("pk", filter=m.petition_metric_q("open_overdue", period, today)),
+    """The few totals compared with the previous period; four queries."""
+    # Each count filters in WHERE, so it reads its index range, not the whole table.
+    petitions = (
+        m.petition_base(scope)
+        .filter(m.received_q(period))
+        .aggregate(received=Count("pk"), mass=Count("pk", filter=Q(is_mass=True)))
+    )
+    petitions["open_overdue"] = (
+        m.petition_base(scope).filter(m.petition_metric_q("open_overdue", period, today)).count()
     )
     met = m.resolutions_met(period).filter(petition__in=m.petition_base(scope))
     clocks = met.aggregate(

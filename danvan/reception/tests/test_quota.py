@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from danvan.reception.quota import (
@@ -99,6 +99,8 @@ def test_it_knows_which_role_heads_which_agency():
 
 
 @settings(max_examples=60, deadline=None)
+# Found by Hypothesis: 1–2 July fall both in the week of 30/6 (weekly rule) and in July (monthly).
+@example({0: [dt.date(2026, 7, 1), dt.date(2026, 7, 2)]}, dt.date(2026, 6, 1), 31)
 @given(
     st.dictionaries(
         st.integers(0, 20),
