@@ -93,7 +93,9 @@ class Builder:
         for model in (SealedIdentity, Deadline, Transition, ReceptionSession, ReceptionVisit):
             Table(model).reset_sequence()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # planner statistics, as autovacuum would gather them
+            # Statistics and the visibility map, as autovacuum would leave them on a live
+            # database (index-only scans need the map).
+            cursor.execute("VACUUM ANALYZE")
         return self.counts
 
     def _copy(self, model, rows: Iterator[dict], table: Table | None = None) -> None:

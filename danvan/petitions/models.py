@@ -257,7 +257,9 @@ class Deadline(models.Model):
             models.UniqueConstraint(fields=["petition", "kind"], name="deadline_kind_uniq")
         ]
         # Reports count the clocks met in a period (resolved on time / late).
-        indexes = [models.Index(fields=["kind", "met_on"], name="deadline_met_idx")]
+        indexes = [
+            models.Index(fields=["kind", "met_on", "due_on", "petition"], name="deadline_met_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.due_on}"
@@ -286,7 +288,9 @@ class Transition(models.Model):
         verbose_name_plural = _("transitions")
         ordering = ["petition", "at", "id"]
         # Reports count a period's decisions (accepted, transferred, guided, filed).
-        indexes = [models.Index(fields=["action", "at"], name="transition_action_at_idx")]
+        indexes = [
+            models.Index(fields=["action", "at", "petition"], name="transition_action_at_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.from_status} → {self.to_status}"
