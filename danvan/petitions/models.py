@@ -150,9 +150,10 @@ class Petition(SearchableMixin, models.Model):
             models.Index(fields=["unit", "received_on"], name="petition_unit_date_idx"),
             # Duplicate checks scan one agency's recent cases (petitions.duplicates).
             models.Index(fields=["agency", "received_on"], name="petition_agency_date_idx"),
+            # Open cases by next deadline (reminders, overdue counts per agency: index-only).
             models.Index(
-                fields=["due_on"],
-                name="petition_open_due_idx",
+                fields=["due_on", "agency"],
+                name="petition_open_due_agency_idx",
                 condition=Q(status__in=sorted(wf.OPEN_STATES)),
             ),
             # Inbox pages of a wide scope (a province): walk cases in page order and stop at 50.

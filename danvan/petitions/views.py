@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from danvan.core.decorators import permission_required
+from danvan.core.paginator import CappedPaginator
 from danvan.org.models import Membership
 from danvan.org.selectors import agencies_where_user_works
 from danvan.petitions import sealing, services
@@ -95,7 +95,7 @@ def inbox_view(request):
         query=data.get("q", ""),
         mine=bool(data.get("mine")),
     )
-    page = Paginator(inbox(user=request.user, filters=filters), 50).get_page(
+    page = CappedPaginator(inbox(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate()
