@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from danvan.core.models import AuditEvent
-from danvan.org.models import AccessGrant, Agency, Membership
+from danvan.org.models import AccessGrant, AdministrativeUnit, Agency, Membership
 
 
 class _Everything:
@@ -144,3 +144,14 @@ def agencies_where_user_works(user, roles=(Membership.Role.LEADER, Membership.Ro
         return Agency.objects.in_force(timezone.localdate()).order_by("name")
     ids = active_memberships(user).filter(role__in=roles).values_list("agency_id", flat=True)
     return Agency.objects.filter(pk__in=list(ids)).order_by("name")
+
+
+def agencies_of_province(agency: Agency) -> QuerySet[Agency]:
+    """Agencies in force whose unit is the province of `agency` or one of its communes."""
+    unit = agency.unit
+    province_id = unit.pk if unit.level == AdministrativeUnit.Level.PROVINCE else unit.parent_id
+    return (
+        Agency.objects.in_force(timezone.localdate())
+        .filter(Q(unit_id=province_id) | Q(unit__parent_id=province_id))
+        .order_by("name")
+    )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import DATE_INPUT_FORMATS, AccessibleErrorsMixin
 from danvan.org.models import AdministrativeUnit, Agency
+from danvan.org.selectors import agencies_of_province
 from danvan.petitions.eligibility import all_items
 from danvan.petitions.models import Petition, Petitioner
 from danvan.petitions.services import clean_id_number, clean_phone
@@ -124,6 +125,13 @@ class MoveForm(AccessibleErrorsMixin, forms.Form):
         label=_("Reason / decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+
+    def __init__(self, *args, near=None, **kwargs):
+        """`near`: the handling agency; the page offers the agencies of its province (thousands
+        nationally would make the page slow to build and to use). Any agency still validates."""
+        super().__init__(*args, **kwargs)
+        if near is not None:
+            self.fields["target_agency"].queryset = agencies_of_province(near)
 
 
 class InboxFilterForm(forms.Form):

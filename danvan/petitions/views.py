@@ -166,7 +166,7 @@ def case_view(request, pk):
             "attachments": petition.attachments.filter(is_sealed=False),
             "parts": petition.parts.all(),
             "actions": actions,
-            "move_form": MoveForm(initial={"version": petition.version}),
+            "move_form": MoveForm(initial={"version": petition.version}, near=petition.agency),
             "today": timezone.localdate(),
             "candidates": _candidates(request.user, petition) if can_move else [],
         },
