@@ -27,7 +27,7 @@ from danvan.reception.models import ReceptionSession, ReceptionVisit
 
 YEARS = 5
 PREFIX = "bench-"
-BENCH_SECRET = "bench-secret-2026"  # the tracking secret of every generated portal petition
+BENCH_SECRET = "K7M2P9QX"  # the tracking secret of every generated portal petition (valid format)
 OPEN = {"received", "classified", "accepted", "verifying"}
 DECISIONS = {"accepted": "accept", "transferred": "transfer", "guided": "guide", "filed": "file"}
 RESOLVE_RULES = {"complaint": "complaint.resolve.first", "denunciation": "denunciation.resolve"}

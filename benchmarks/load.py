@@ -111,7 +111,7 @@ def tracking_client(base: str, cases: list[tuple[str, str]]):
                 base + "/portal/track/", data=body, headers={"Referer": base + "/portal/track/"}
             )
             answer = opener.open(req, timeout=10).read().decode()
-            return code in answer
+            return '<ol class="timeline">' in answer  # only a found case has its steps
 
         return request
 
