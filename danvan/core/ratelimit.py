@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -69,10 +68,17 @@ def seconds_left(window: timedelta, *, now: dt.datetime | None = None) -> int:
 def hit(*, key: str, limit: int, window: timedelta, now: dt.datetime | None = None) -> bool:
     """Count one hit for `key` in the current window; False when it goes over `limit`."""
     start = window_start(now or timezone.now(), window)
-    with transaction.atomic():
-        bucket, _ = RateLimitBucket.objects.get_or_create(key=key, window_start=start)
-        RateLimitBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
-        count = RateLimitBucket.objects.values_list("count", flat=True).get(pk=bucket.pk)
+    table = RateLimitBucket._meta.db_table
+    # One atomic upsert (PostgreSQL, SQLite ≥ 3.35): every public lookup pays this, so one round
+    # trip instead of five (begin, select, update, select, commit).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
+            [key, connection.ops.adapt_datetimefield_value(start)],
+        )
+        count = cursor.fetchone()[0]
     return count <= limit
 
 
