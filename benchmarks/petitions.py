@@ -27,6 +27,15 @@ from danvan.petitions.sealing import seal
 from danvan.portal.services_citizen import tracking_hash
 
 CHUNK = 20_000
+# (from, to) of each generated move, as the workflow records them.
+MOVES = {
+    "classify": ("received", "classified"),
+    "accept": ("classified", "accepted"),
+    "transfer": ("classified", "transferred"),
+    "guide": ("classified", "guided"),
+    "file": ("classified", "filed"),
+    "resolve": ("verifying", "resolved"),
+}
 RECENT = 3_000  # originals a duplicate may copy (about the last month and a half at 100k)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -186,5 +195,6 @@ class PetitionRows:
                 "days": (due - start).days, "met_on": met}  # fmt: skip
 
     def _move(self, pk, action, day) -> dict:
+        source, target = MOVES[action]
         return {"id": self.transition_table.take_id(), "petition_id": pk, "action": action,
-                "from_status": "", "to_status": "", "at": at(day)}  # fmt: skip
+                "from_status": source, "to_status": target, "at": at(day)}  # fmt: skip

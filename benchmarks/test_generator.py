@@ -47,6 +47,14 @@ def test_cached_folding_and_keys_agree_with_the_application(monkeypatch, setting
     assert rows.duplicate_pairs and all(copy > original for copy, original in rows.duplicate_pairs)
 
 
+def test_generated_moves_name_real_states():
+    from benchmarks.petitions import MOVES
+    from danvan.petitions import workflow as wf
+
+    for action, (source, target) in MOVES.items():
+        assert action in wf.MOVES and source in wf.STATES and target in wf.STATES
+
+
 def test_weighted_draws_follow_the_shares():
     rng = random.Random(1)
     draws = [weighted(rng, shares.KINDS) for _ in range(20_000)]
