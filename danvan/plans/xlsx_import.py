@@ -2,8 +2,9 @@
 
 `parse_rows` streams the sheet (openpyxl read-only) and collects every error with its Excel row
 and column heading, so a person fixes the whole file in one pass. Agencies, contents and codes
-already used are looked up once, so checking costs no query per row. `import_tasks` writes
-nothing unless every row is valid.
+already used are looked up once, so checking costs no query per row. `import_tasks` checks and
+saves in the same streaming pass inside one transaction (flat memory for any file length) and
+rolls everything back if any row is wrong.
 """
 
 import hashlib
@@ -171,7 +172,11 @@ def _is_blank(values) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _read_body(values: Iterator[tuple], positions: dict[str, int], parser, result) -> None:
+def _read_body(
+    values: Iterator[tuple], positions: dict[str, int], parser, result, sink=None
+) -> None:
+    """Check each row; hand the good ones to `sink` (default: keep them in `result.rows`)."""
+    sink = sink or result.rows.append
     count = 0
     for number, row in enumerate(values, start=2):
         # Cells outside the template's columns (a note in column L) are ignored.
@@ -189,47 +194,37 @@ def _read_body(values: Iterator[tuple], positions: dict[str, int], parser, resul
             for p in problems
         )
         if task_row is not None:
-            result.rows.append(task_row)
+            sink(task_row)
     if count == 0:
         result.errors.append(RowError(_("The file has no tasks below the header row.")))
 
 
-def parse_rows(data: bytes, *, plan: Plan) -> ParseResult:
-    """Read and check every row of `data` against `plan`; nothing is saved."""
-    result = ParseResult()
+def _stream(data: bytes, plan: Plan, result: ParseResult, sink=None) -> None:
+    """Read and check every row of `data`, errors into `result`, good rows to `sink`."""
     try:
         workbook = _open(data)
     except BadFileError as exc:
         result.errors.append(RowError(str(exc)))
-        return result
+        return
     try:
         values = _values(workbook)
         header = next(values, None)
         positions = _read_header(header, result.errors)
         if not result.errors:
-            _read_body(values, positions, RowParser.for_plan(plan), result)
+            _read_body(values, positions, RowParser.for_plan(plan), result, sink)
     except BadFileError as exc:
         result.errors.append(RowError(str(exc)))
     finally:
         workbook.close()
+
+
+def parse_rows(data: bytes, *, plan: Plan) -> ParseResult:
+    """Read and check every row of `data` against `plan`; nothing is saved."""
+    result = ParseResult()
+    _stream(data, plan, result)
     if result.errors:
         result.rows = []
     return result
-
-
-def _codes_taken(plan: Plan, rows: list[TaskRow]) -> list[RowError]:
-    """Errors for codes another task of `plan` already uses (re-checked under the lock)."""
-    taken = codes_in_use(plan)
-    message = _("The code “%(code)s” is already used by a task of this plan.")
-    return [
-        RowError(
-            message % {"code": row.fields["code"]},
-            row=row.number,
-            column=COLUMN_BY_KEY["code"].label,
-        )
-        for row in rows
-        if row.fields["code"] in taken
-    ]
 
 
 def _bulk_insert(plan: Plan, rows: list[TaskRow]) -> None:
@@ -249,51 +244,83 @@ def _bulk_insert(plan: Plan, rows: list[TaskRow]) -> None:
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
 
 
-def _write(plan: Plan, rows: list[TaskRow]) -> int:
-    """Save every row in file order; return the number of occurrences created."""
-    one_off: list[TaskRow] = []
-    occurrences = 0
-    for row in rows:
+class _Writer:
+    """Saves checked rows in file order, one-off tasks in batches, while the file is read; stops
+    saving (but not checking) at the first error, since the whole import will be rolled back."""
+
+    def __init__(self, plan: Plan, result: ParseResult):
+        self.plan, self.result = plan, result
+        self.taken = codes_in_use(plan)  # read under the plan's lock
+        self.batch: list[TaskRow] = []
+        self.rows = self.recurring = self.occurrences = 0
+
+    def add(self, row: TaskRow) -> None:
+        code = row.fields["code"]
+        if code in self.taken:
+            message = _("The code “%(code)s” is already used by a task of this plan.")
+            self.result.errors.append(
+                RowError(
+                    message % {"code": code}, row=row.number, column=COLUMN_BY_KEY["code"].label
+                )
+            )
+        if self.result.errors:
+            self.batch = []
+            return
+        self.rows += 1
         if not row.dates:
-            one_off.append(row)
-            continue
-        _bulk_insert(plan, one_off)
-        one_off = []
+            self.batch.append(row)
+            if len(self.batch) >= BATCH_SIZE:
+                self.flush()
+            return
+        self.flush()
         insert_task(
-            plan=plan,
+            plan=self.plan,
             content=row.content,
             fields=row.fields,
             coordinating=row.coordinating,
             dates=row.dates,
         )
-        occurrences += len(row.dates)
-    _bulk_insert(plan, one_off)
-    return occurrences
+        self.recurring += 1
+        self.occurrences += len(row.dates)
+
+    def flush(self) -> None:
+        if not self.result.errors:
+            _bulk_insert(self.plan, self.batch)
+        self.batch = []
+
+
+class _RolledBack(Exception):
+    pass
 
 
 def import_tasks(*, actor, plan: Plan, data: bytes) -> ImportResult:
-    """Create every task of the file in one transaction, or none and say why."""
-    parsed = parse_rows(data, plan=plan)
-    if parsed.errors:
-        return ImportResult(errors=parsed.errors)
-    with transaction.atomic():
-        # One import at a time per plan, so two uploads cannot both pass the code check.
-        Plan.objects.select_for_update().get(pk=plan.pk)
-        clashes = _codes_taken(plan, parsed.rows)
-        if clashes:
-            return ImportResult(errors=clashes)
-        occurrences = _write(plan, parsed.rows)
-        recurring = sum(1 for row in parsed.rows if row.dates)
-        audit_log(
-            actor=actor,
-            action="plans.tasks_import",
-            obj=plan,
-            agency=plan.issuing_agency,
-            changes={
-                "rows": len(parsed.rows),
-                "recurring": recurring,
-                "occurrences": occurrences,
-                "sha256": hashlib.sha256(data).hexdigest(),
-            },
-        )
-    return ImportResult(created=len(parsed.rows), occurrences=occurrences)
+    """Create every task of the file in one transaction, or none and say why.
+
+    One streaming pass: rows are checked and saved in batches as they are read, so memory stays
+    flat however long the file is; after the first error nothing more is saved but every row is
+    still checked, so the answer lists all errors, and the transaction is rolled back."""
+    result = ParseResult()
+    try:
+        with transaction.atomic():
+            # One import at a time per plan, so two uploads cannot both pass the code check.
+            Plan.objects.select_for_update().get(pk=plan.pk)
+            writer = _Writer(plan, result)
+            _stream(data, plan, result, sink=writer.add)
+            writer.flush()
+            if result.errors:
+                raise _RolledBack
+            audit_log(
+                actor=actor,
+                action="plans.tasks_import",
+                obj=plan,
+                agency=plan.issuing_agency,
+                changes={
+                    "rows": writer.rows,
+                    "recurring": writer.recurring,
+                    "occurrences": writer.occurrences,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                },
+            )
+    except _RolledBack:
+        return ImportResult(errors=result.errors)
+    return ImportResult(created=writer.rows, occurrences=writer.occurrences)
