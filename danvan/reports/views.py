@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,12 +161,11 @@ def export_download(request, pk: int):
     if job.status != ExportJob.Status.DONE:
         messages.info(request, _("The file is not ready yet."))
         return redirect(job)
-    with job.file.open("rb") as handle:
-        content = handle.read()
     services.export_audit(
         actor=request.user, kind=f"{job.kind}_download", report=job.report, params={"job": job.pk}
     )
-    return attachment(job.filename, content)
+    # Streamed from storage: a list export of a whole province can be hundreds of megabytes.
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
 
 
 def _job_or_404(request, pk: int) -> ExportJob:

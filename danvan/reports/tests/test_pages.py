@@ -243,9 +243,39 @@ def test_a_long_period_is_built_by_the_worker_with_progress(client, org_tree, ma
     done = client.get(job.get_absolute_url()).content.decode()
     assert reverse("reports:export_download", args=[job.pk]) in done
     file = client.get(reverse("reports:export_download", args=[job.pk]))
-    assert load_workbook(io.BytesIO(file.content)).sheetnames[0] == "Báo cáo"
+    content = b"".join(file.streaming_content)
+    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Báo cáo"
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert {"reports.export_request", "reports.export"} <= set(actions)
     other = make_member(dataset.tree.city, "leader")
     login(client, other)
     assert client.get(job.get_absolute_url()).status_code == 404  # only the requester
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_list_is_exported_by_the_worker_under_the_requesters_scope(
+    client, org_tree, make_member, settings
+):
+    from django.core.management import call_command
+
+    from danvan.reports.tests.conftest import Dataset
+
+    settings.DANVAN_EXPORT_SYNC_MAX_ROWS = 2
+    dataset = Dataset(org_tree, make_member)
+    Desk(org_tree, make_member).denunciation()  # a sealed case among the commune's records
+    login(client, dataset.commune_officer)
+    drill = {**H1.as_params(), "metric": "received"}
+    response = client.post(f"{reverse('reports:records_export')}?{urlencode(drill)}&format=csv")
+    job = ExportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    file = client.get(reverse("reports:export_download", args=[job.pk]))
+    assert file["Content-Disposition"].startswith("attachment")
+    content = b"".join(file.streaming_content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    # The commune officer's scope: p1, p2, p3 and the sealed denunciation, not the department's.
+    assert len(rows) == 1 + 4
+    assert all(SECRET_NAME not in cell for row in rows for cell in row)
+    assert any("[Bảo mật]" in row for row in rows)
