@@ -1,7 +1,6 @@
 """The benchmarked operations, each through the application's own code and, where one exists, the
 hand-written SQL of the same work on the same database."""
 
-import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -318,7 +317,3 @@ def xlsx_import(rows: int) -> Result:
         target="≥ 5,000 rows/s, flat memory",
         notes={"seconds": round(seconds, 2), "file_kib": len(data) // 1024},
     )
-
-
-def today_iso() -> str:
-    return dt.date.today().isoformat()

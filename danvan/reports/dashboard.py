@@ -11,7 +11,7 @@ from danvan.reception.models import Role
 from danvan.reports import charts
 from danvan.reports.periods import Period
 from danvan.reports.selectors import TASK_STATUSES
-from danvan.reports.tables import OUTCOME_STATUS, status_label
+from danvan.reports.tables import OUTCOME_STATUS, choice_label, status_label
 
 HEADLINE = (
     # key, label, metric, bucket, higher is better
@@ -52,13 +52,6 @@ class Links:
         return f"{reverse('reports:dashboard')}?{urlencode(params)}"
 
 
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
-
-
 def _tile(key, label, metric, bucket, better, now: dict, before: dict, links: Links) -> dict:
     value, old = now[key], before[key]
     by, _sep, bucket_value = bucket.partition(":")
@@ -79,12 +72,12 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
         tiles.append({**tile, "url": url, "trend": trend})
     p = figures["petitions"]
     kinds = [
-        (_label(Petition.Kind, k), n, links.records("received", "kind", k))
+        (choice_label(Petition.Kind, k), n, links.records("received", "kind", k))
         for k, n in p["by_kind"].items()
         if n
     ]
     channels = [
-        (_label(Petition.Channel, k), n, links.records("received", "channel", k))
+        (choice_label(Petition.Channel, k), n, links.records("received", "channel", k))
         for k, n in sorted(p["by_channel"].items(), key=lambda kv: -kv[1])
     ]
     units = [
@@ -96,11 +89,11 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
         for u in p["by_unit"]
     ]
     outcomes = [
-        (_label(Petition.Status, OUTCOME_STATUS[a]), n, links.records("outcome", "action", a))
+        (choice_label(Petition.Status, OUTCOME_STATUS[a]), n, links.records("outcome", "action", a))
         for a, n in p["outcomes"].items()
     ]
     trend = figures["trend"]
-    trend_periods = [Period(**{k: _date(v) for k, v in t["period"].items()}) for t in trend]
+    trend_periods = [Period.from_dict(t["period"]) for t in trend]
     trend_chart = charts.grouped(
         [tp.range_label().split(" – ")[1][:5] for tp in trend_periods],
         [
@@ -144,7 +137,7 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
         "hotspots": [
             {
                 **h,
-                "kind_label": _label(Petition.Kind, h["kind"]),
+                "kind_label": choice_label(Petition.Kind, h["kind"]),
                 "url": links.records("received", "unit,kind", f"{h['unit_id']},{h['kind']}"),
             }
             for h in p["hotspots"]
@@ -182,7 +175,7 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
         "reception": [
             {
                 **r,
-                "role_label": _label(Role, r["role"]),
+                "role_label": choice_label(Role, r["role"]),
                 "url": links.records("reception", "agency", r["agency_id"]),
             }
             for r in sorted(figures["reception"], key=lambda r: (-r["short_periods"], r["agency"]))[
@@ -190,11 +183,3 @@ def build(figures: dict, period: Period, previous: Period, agency_id: int | None
             ]
         ],
     }
-
-
-def _date(value):
-    import datetime as dt
-
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return dt.date.fromisoformat(value)
-    return value

@@ -3,6 +3,7 @@ through WeasyPrint. All three are built from the same tables (`reports.tables`).
 always written in Vietnamese, whatever the reader's interface language."""
 
 import datetime as dt
+import functools
 import shutil
 import subprocess
 from io import BytesIO
@@ -184,6 +185,13 @@ def _header_cell(sheet, value):
 
 def pdf_missing_parts() -> list[str]:
     """What the server lacks for a faithful PDF (empty when it has everything)."""
+    return list(_missing_parts())
+
+
+@functools.lru_cache(maxsize=1)
+def _missing_parts() -> tuple[str, ...]:
+    """Checked once per process: system packages do not change under a running server, and the
+    check starts a `fc-list` process."""
     missing = []
     try:
         import weasyprint  # noqa: F401  (needs Pango at import time)
@@ -191,7 +199,7 @@ def pdf_missing_parts() -> list[str]:
         missing.append("WeasyPrint / Pango (libpango-1.0-0, libpangoft2-1.0-0)")
     fc_list = shutil.which("fc-list")
     if not fc_list:
-        return [*missing, "fontconfig (fc-list)"]
+        return (*missing, "fontconfig (fc-list)")
     found = subprocess.run(  # noqa: S603 - fixed arguments, no user input
         [fc_list, f":charset={VIETNAMESE_PROBE}", "family"],
         capture_output=True,
@@ -201,7 +209,7 @@ def pdf_missing_parts() -> list[str]:
     ).stdout
     if not any(font in found for font in PDF_FONTS):
         missing.append("Times New Roman / Liberation Serif (fonts-liberation2)")
-    return missing
+    return tuple(missing)
 
 
 def build_pdf(report, data: dict) -> bytes:

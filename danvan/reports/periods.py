@@ -76,6 +76,17 @@ class Period:
             return {"kind": CUSTOM, "start": self.start.isoformat(), "end": self.end.isoformat()}
         return {"kind": self.kind, "year": str(self.year), "index": str(self.index)}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Period":
+        """The period `as_dict` wrote (e.g. in a report's frozen figures)."""
+        return cls(
+            data["kind"],
+            dt.date.fromisoformat(data["start"]),
+            dt.date.fromisoformat(data["end"]),
+            data["year"],
+            data["index"],
+        )
+
     def as_dict(self) -> dict:
         return {
             "kind": self.kind,

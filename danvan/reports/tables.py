@@ -28,7 +28,8 @@ class Table:
     captioned: bool = True  # False where the heading above already names the table
 
 
-def _label(choices, value) -> str:
+def choice_label(choices, value) -> str:
+    """The label of `value` in `choices`, or the value itself when it is not one of them."""
     try:
         return str(choices(value).label)
     except ValueError:
@@ -40,7 +41,7 @@ def _rate(value) -> str:
 
 
 def status_label(status: str) -> str:
-    return _label(Task.Status, status)
+    return choice_label(Task.Status, status)
 
 
 def petition_tables(figures: dict) -> list[Table]:
@@ -49,7 +50,7 @@ def petition_tables(figures: dict) -> list[Table]:
         "by_kind",
         _("Petitions received by kind"),
         [_("Kind of petition"), _("Number of petitions")],
-        [[_label(Petition.Kind, k), n] for k, n in p["by_kind"].items() if n]
+        [[choice_label(Petition.Kind, k), n] for k, n in p["by_kind"].items() if n]
         + [[_("Total"), h["received"]]],
         [110, 55],
     )
@@ -57,14 +58,14 @@ def petition_tables(figures: dict) -> list[Table]:
         "by_channel",
         _("Petitions received by channel"),
         [_("Channel"), _("Number of petitions")],
-        [[_label(Petition.Channel, k), n] for k, n in sorted(p["by_channel"].items())],
+        [[choice_label(Petition.Channel, k), n] for k, n in sorted(p["by_channel"].items())],
         [110, 55],
     )
     results = Table(
         "results",
         _("Processing and resolution"),
         [_("Result"), _("Number of petitions")],
-        [[_label(Petition.Status, OUTCOME_STATUS[a]), n] for a, n in p["outcomes"].items()]
+        [[choice_label(Petition.Status, OUTCOME_STATUS[a]), n] for a, n in p["outcomes"].items()]
         + [
             [_("Resolved on time"), h["on_time"]],
             [_("Resolved late"), h["late"]],
@@ -95,7 +96,7 @@ def petition_tables(figures: dict) -> list[Table]:
         "hotspots",
         _("Places with the most petitions"),
         [_("Commune / ward"), _("Kind"), _("Number of petitions")],
-        [[r["unit"], _label(Petition.Kind, r["kind"]), r["count"]] for r in p["hotspots"]],
+        [[r["unit"], choice_label(Petition.Kind, r["kind"]), r["count"]] for r in p["hotspots"]],
         [80, 50, 35],
     )
     return [by_kind, by_channel, results, by_agency, hotspots]
@@ -117,7 +118,7 @@ def reception_table(figures: dict) -> Table:
         [
             [
                 r["agency"],
-                _label(Role, r["role"]),
+                choice_label(Role, r["role"]),
                 ", ".join(r["leaders"]) or "—",
                 r["sessions"],
                 r["days"],
@@ -159,7 +160,14 @@ def section_table(section: dict) -> Table:
         f"({section['number']}) {section['title']}",
         [_("No."), _("Task"), _("Lead agency"), _("Deadline"), _("Status"), "%"],
         [
-            [i, r["title"], r["lead_agency"], r["due_on"], status_label(r["status"]), r["percent"]]
+            [
+                i,
+                r["title"],
+                r["lead_agency"],
+                r["due_on"],
+                status_label(r["status"]),
+                r["percent"],
+            ]
             for i, r in enumerate(section["tasks"], start=1)
         ],
         [10, 62, 35, 22, 25, 11],

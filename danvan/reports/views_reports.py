@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.core.decorators import permission_required
 from danvan.core.forms import add_service_errors
-from danvan.org.selectors import ALL, agencies_where_user_works, visible_agency_ids
+from danvan.org.selectors import agencies_where_user_works, scope_queryset
 from danvan.petitions.notices import DEFAULT_SIGNING, SIGNING
 from danvan.plans.models import Plan
 from danvan.reports import documents, services
@@ -29,9 +29,7 @@ DOWNLOADS = {
 
 
 def _reports(user):
-    qs = Report.objects.select_related("agency", "plan")
-    ids = visible_agency_ids(user)
-    return qs if ids is ALL else qs.filter(agency_id__in=ids)
+    return scope_queryset(Report.objects.select_related("agency", "plan"), user)
 
 
 def report_or_404(request, pk: int, perm: str = "reports.view_report") -> Report:
@@ -182,11 +180,12 @@ def report_download(request, pk: int, fmt: str):
     if fmt not in DOWNLOADS:
         raise Http404
     kind = DOWNLOADS[fmt]
-    if fmt == "pdf" and documents.pdf_missing_parts():
+    missing = documents.pdf_missing_parts() if fmt == "pdf" else []
+    if missing:
         messages.error(
             request,
             _("The PDF cannot be made on this server: it lacks %(parts)s. DOCX and XLSX work.")
-            % {"parts": ", ".join(documents.pdf_missing_parts())},
+            % {"parts": ", ".join(missing)},
         )
         return redirect(report)
     if report.period.days > settings.DANVAN_REPORT_SYNC_MAX_DAYS:
