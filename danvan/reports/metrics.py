@@ -6,6 +6,8 @@ resolved on time, …), `by`/`value` narrow them to one bucket (kind "complaint"
 """
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -98,16 +100,41 @@ def received_q(period: Period) -> Q:
     return Q(received_on__gte=period.start, received_on__lte=period.end)
 
 
+def received_in(spans: list[Period]) -> Q:
+    """Received on any day of `spans` (the live parts of a period; see `reports.rollups`)."""
+    return _any(received_q(p) for p in spans)
+
+
+def _any(qs) -> Q:
+    """The OR of a non-empty sequence of filters."""
+    return functools.reduce(operator.or_, qs)
+
+
 def transitions_in(period: Period, action: str) -> QuerySet[Transition]:
-    start, end = day_bounds(period)
-    return Transition.objects.filter(action=action, at__gte=start, at__lt=end)
+    return Transition.objects.filter(decided_q(period), action=action)
 
 
 def resolutions_met(period: Period) -> QuerySet[Deadline]:
     """Resolution clocks met in the period (one per case: the clock is unique per kind)."""
-    return Deadline.objects.filter(
-        kind=Deadline.Kind.RESOLVE, met_on__gte=period.start, met_on__lte=period.end
-    )
+    return Deadline.objects.filter(kind=Deadline.Kind.RESOLVE).filter(met_q(period))
+
+
+def met_q(period: Period) -> Q:
+    return Q(met_on__gte=period.start, met_on__lte=period.end)
+
+
+def resolutions_met_in(spans: list[Period]) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(kind=Deadline.Kind.RESOLVE).filter(_any(met_q(p) for p in spans))
+
+
+def decided_q(period: Period) -> Q:
+    """A transition made on a day of the period (local time)."""
+    start, end = day_bounds(period)
+    return Q(at__gte=start, at__lt=end)
+
+
+def decided_in(spans: list[Period]) -> Q:
+    return _any(decided_q(p) for p in spans)
 
 
 def on_time_q() -> Q:

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.petitions import workflow as wf
+from danvan.petitions.models import Petition
 from danvan.reports import periods
 
 
@@ -152,3 +154,119 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:export_detail", args=[self.pk])
+
+
+class RollupState(models.Model):
+    """What the monthly rollups were built with (one row). When the cut-off day or the agency
+    tree changes, every rollup month is stale and the dashboard reads live rows until the
+    worker has rebuilt them (`reports.rollups`)."""
+
+    cutoff_day = models.PositiveSmallIntegerField(_("report cut-off day"))
+    tree_hash = models.CharField(_("agency tree fingerprint"), max_length=64)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup states")
+
+    def __str__(self):
+        return f"{self.cutoff_day} / {self.tree_hash}"
+
+
+class RollupMonth(models.Model):
+    """A closed reporting month whose counts are in `Rollup` rows. Its presence says the rows are
+    complete; a petition changed since (`RollupDirty`) makes its months live again."""
+
+    month = models.DateField(_("first day of the reporting month"), unique=True)
+    end = models.DateField(_("last day of the reporting month"))
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rollup month")
+        verbose_name_plural = _("rollup months")
+
+    def __str__(self):
+        return f"{self.month:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+class Rollup(models.Model):
+    """Petition counts of one closed reporting month for one agency (its own cases), one agency
+    with everything below it (`subtree`), or every agency (`agency` empty). A "total" row holds
+    every count, with one column per petition kind and per channel; a "unit" row holds the
+    cases about one commune (`unit`, empty: none given) by kind. Built from the filters of
+    `reports.metrics`, so a rollup and the live query agree (`reports.rollups`)."""
+
+    TOTAL = "total"
+    UNIT = "unit"
+
+    month = models.DateField(_("first day of the reporting month"))
+    # Derived rows, rebuilt from the petitions: no database constraint to check per row.
+    agency = models.ForeignKey(
+        "org.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    subtree = models.BooleanField(_("with the agencies below"), default=False)
+    dim = models.CharField(_("breakdown"), max_length=10)
+    unit = models.ForeignKey(
+        "org.AdministrativeUnit",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    received = models.PositiveIntegerField(default=0)
+    mass = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    accept = models.PositiveIntegerField(default=0)
+    transfer = models.PositiveIntegerField(default=0)
+    guide = models.PositiveIntegerField(default=0)
+    file = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    # kind_<kind> and channel_<channel> columns are added below, one per choice.
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        indexes = [
+            # Reads name the months (an IN list: one precise range per month) and the rows.
+            models.Index(fields=["month", "dim", "subtree", "agency"], name="rollup_lookup_idx"),
+            # Each agency's own totals (the dashboard's table of agencies): index-only.
+            models.Index(
+                fields=["subtree", "month", "agency", "received", "mass", "on_time", "late"],
+                condition=models.Q(dim="total"),
+                name="rollup_total_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} {self.dim} {self.agency_id} {self.unit_id}"
+
+
+# One count column per petition kind and per channel: a new choice means a new column (and
+# `makemigrations`, which CI checks), so no count can fall outside the rollup.
+KIND_COLUMNS = {kind: f"kind_{kind}" for kind in wf.KINDS}
+CHANNEL_COLUMNS = {channel: f"channel_{channel}" for channel in Petition.Channel.values}
+for _column in (*KIND_COLUMNS.values(), *CHANNEL_COLUMNS.values()):
+    Rollup.add_to_class(_column, models.PositiveIntegerField(default=0))
+
+
+class RollupDirty(models.Model):
+    """A petition changed after its months may have been rolled up (written in the same
+    transaction as the change by `reports.signals`); its months are read live until the
+    worker rebuilds them."""
+
+    petition_id = models.BigIntegerField(_("petition"), db_index=True)
+    at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("changed petition")
+        verbose_name_plural = _("changed petitions")
+
+    def __str__(self):
+        return f"petition {self.petition_id}"

@@ -2,18 +2,22 @@
 number of records. The result is plain JSON-safe data, so a submitted report can freeze it."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from danvan.org.models import Agency
+from danvan.org.models import AdministrativeUnit, Agency
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import Transition
 from danvan.plans import status as task_status
+from danvan.plans.models import ContentArea
 from danvan.reception import quota
 from danvan.reception.models import ReceptionQuota
 from danvan.reports import metrics as m
+from danvan.reports import rollups
+from danvan.reports.models import CHANNEL_COLUMNS, KIND_COLUMNS, Rollup
 from danvan.reports.periods import Period, previous, trailing
 
 # Counts are COUNT(*), or COUNT(<a non-null indexed column>) where filtered, not COUNT(id), so
@@ -30,26 +34,139 @@ TASK_STATUSES = (
 )
 
 
+NAMES_BY_ID = 300  # above this many ids, read every name rather than a long IN list
+
+
+def _names(model, ids: set, *fields: str) -> dict:
+    """{id: the first non-empty of `fields`} for `ids`."""
+    qs = model.objects.all()
+    if len(ids) <= NAMES_BY_ID:
+        qs = qs.filter(pk__in=sorted(i for i in ids if i is not None))
+    return {
+        row[0]: next((v for v in row[1:] if v), "")
+        for row in qs.values_list("pk", *fields).order_by()
+        if row[0] in ids
+    }
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def headline(scope: m.Scope, period: Period, today: dt.date) -> dict:
-    """The few totals compared with the previous period; four queries."""
-    # Each count filters in WHERE, so it reads its index range, not the whole table.
-    petitions = (
-        m.petition_base(scope)
-        .filter(m.received_q(period))
-        .aggregate(received=Count("*"), mass=Count("kind", filter=Q(is_mass=True)))
+class Source:
+    """Where a request's petition counts come from: the rolled-up months it may use
+    (`reports.rollups`) and, for every other day of a period, the live petition rows. Both
+    parts use the filters of `reports.metrics`, so their sum is the live count."""
+
+    def __init__(self, scope: m.Scope, cutoff_day: int):
+        self.scope = scope
+        self.coverage = rollups.coverage(scope, cutoff_day=cutoff_day)
+        self.base = m.petition_base(scope)
+
+    def split(self, period: Period) -> tuple[list[dt.date], list[Period]]:
+        return self.coverage.split(period)
+
+    def rolled(self, dim: str, months) -> QuerySet[Rollup]:
+        """Rollup rows of `dim` over `months` that add up to the scope."""
+        return Rollup.objects.filter(self.coverage.rows.q(), dim=dim, month__in=sorted(months))
+
+    def own(self, months) -> QuerySet[Rollup]:
+        """Each agency's own total rows over `months`, for the agencies of the scope."""
+        qs = Rollup.objects.filter(
+            dim=Rollup.TOTAL, subtree=False, agency__isnull=False, month__in=sorted(months)
+        )
+        return self.scope.narrow(qs, "agency_id")
+
+
+def _totals(src: Source, wanted: list[Period]) -> dict[Period, dict[str, int]]:
+    """Received, mass (and people), outcomes and met resolution clocks of each period: one
+    query over rolled-up months, two over the live days of all of them together. The kind and
+    channel columns hold the rolled-up months only (the breakdown adds the live days)."""
+    out = {p: dict.fromkeys(rollups.COUNT_FIELDS, 0) for p in wanted}
+    splits = {p: src.split(p) for p in out}
+    months = set().union(*(rolled for rolled, _live in splits.values()))
+    if months:
+        sums = {f: Sum(f) for f in rollups.COUNT_FIELDS}
+        by_month = {
+            r["month"]: r
+            for r in src.rolled(Rollup.TOTAL, months).values("month").annotate(**sums).order_by()
+        }
+        for period, (rolled, _live) in splits.items():
+            for month in rolled:
+                row = by_month.get(month)
+                for name in rollups.COUNT_FIELDS if row else ():
+                    out[period][name] += row[name] or 0
+    live = [(i, p, spans) for i, (p, (_r, spans)) in enumerate(splits.items()) if spans]
+    if not live:
+        return out
+    every = [span for _i, _p, spans in live for span in spans]
+    mass = Q(is_mass=True)
+    counts = {}
+    for i, _p, spans in live:
+        q = m.received_in(spans)
+        counts[f"r{i}"] = Count("kind", filter=q)
+        counts[f"m{i}"] = Count("kind", filter=q & mass)
+        counts[f"p{i}"] = Coalesce(Sum("petitioner_count", filter=q & mass), 0)
+    received = src.base.filter(m.received_in(every)).aggregate(**counts)
+    clocks = {}
+    for i, _p, spans in live:
+        q = m._any([m.met_q(span) for span in spans])
+        clocks[f"o{i}"] = Count("due_on", filter=q & m.on_time_q())
+        clocks[f"l{i}"] = Count("due_on", filter=q & ~m.on_time_q())
+    met = m.resolutions_met_in(every).filter(petition__in=src.base).aggregate(**clocks)
+    for i, period, _spans in live:
+        row = out[period]
+        row["received"] += received[f"r{i}"]
+        row["mass"] += received[f"m{i}"]
+        row["people"] += received[f"p{i}"]
+        row["on_time"] += met[f"o{i}"]
+        row["late"] += met[f"l{i}"]
+    return out
+
+
+def _live_outcomes(src: Source, period: Period) -> dict[str, int]:
+    """Outcome decisions on the period's live days (rolled-up months carry theirs)."""
+    _rolled, spans = src.split(period)
+    if not spans:
+        return {}
+    return dict(
+        Transition.objects.filter(
+            m.decided_in(spans), petition__in=src.base, action__in=m.OUTCOME_ACTIONS
+        )
+        .values_list("action")
+        .annotate(n=Count("petition_id", distinct=True))
+        .order_by()
     )
-    petitions["open_overdue"] = (
-        m.petition_base(scope).filter(m.petition_metric_q("open_overdue", period, today)).count()
+
+
+def headline(
+    src: Source,
+    period: Period,
+    today: dt.date,
+    totals: dict[str, int],
+    tasks: dict,
+    overdue: int | None = None,
+) -> dict:
+    """The few totals compared with the previous period (`overdue`: the open overdue count if
+    already known, e.g. summed from the agency table)."""
+    if overdue is None:
+        overdue = src.base.filter(m.petition_metric_q("open_overdue", period, today)).count()
+    result = {
+        "received": totals["received"],
+        "mass": totals["mass"],
+        "open_overdue": overdue,
+        "on_time": totals["on_time"],
+        "late": totals["late"],
+        **tasks,
+    }
+    result["on_time_rate"] = _rate(
+        result["on_time"], result["on_time"] + result["late"] + result["open_overdue"]
     )
-    met = m.resolutions_met(period).filter(petition__in=m.petition_base(scope))
-    clocks = met.aggregate(
-        on_time=Count("due_on", filter=m.on_time_q()), late=Count("due_on", filter=~m.on_time_q())
-    )
-    tasks = (
+    return result
+
+
+def _task_totals(scope: m.Scope, period: Period, today: dt.date) -> dict:
+    return (
         m.task_base(scope, today)
         .filter(m.task_metric_q(period))
         .aggregate(
@@ -59,55 +176,62 @@ def headline(scope: m.Scope, period: Period, today: dt.date) -> dict:
             tasks_overdue=Count("pk", filter=Q(status=task_status.OVERDUE)),
         )
     )
-    result = {**petitions, **clocks, **tasks}
-    result["on_time_rate"] = _rate(
-        result["on_time"], result["on_time"] + result["late"] + result["open_overdue"]
-    )
-    return result
 
 
-def _petition_breakdowns(scope: m.Scope, period: Period, today: dt.date) -> dict:
-    received = m.petition_base(scope).filter(m.received_q(period))
-    by_kind = dict(received.values_list("kind").annotate(n=Count("*")).order_by())
-    by_channel = dict(received.values_list("channel").annotate(n=Count("*")).order_by())
-    units = (
-        received.values("unit_id", "unit__name").annotate(n=Count("*")).order_by("-n", "unit_id")
-    )
-    hotspots = (
-        received.filter(unit__isnull=False)
-        .values("unit_id", "unit__name", "kind")
-        .annotate(n=Count("*"))
-        .order_by("-n", "unit_id", "kind")[:HOTSPOTS]
-    )
-    start, end = m.day_bounds(period)
-    outcomes = dict(
-        Transition.objects.filter(
-            petition__in=m.petition_base(scope),
-            action__in=m.OUTCOME_ACTIONS,
-            at__gte=start,
-            at__lt=end,
-        )
-        .values_list("action")
-        .annotate(n=Count("petition_id", distinct=True))
-        .order_by()
-    )
+def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: dict) -> dict:
+    """By kind, channel and commune, the commune × kind hotspots and the outcomes: the
+    rolled-up months' kinds and channels come with the totals; one query for their communes,
+    one over the live days, one for the communes' names."""
+    kinds = Counter({k: totals[c] for k, c in KIND_COLUMNS.items()})
+    channels = Counter({ch: totals[c] for ch, c in CHANNEL_COLUMNS.items()})
+    units: Counter = Counter()
+    pairs: Counter = Counter()
+    rolled, spans = src.split(period)
+    if rolled:
+        sums = {c: Sum(c) for c in KIND_COLUMNS.values()}
+        for r in (
+            src.rolled(Rollup.UNIT, rolled)
+            .values("unit_id")
+            .annotate(n=Sum("received"), **sums)
+            .order_by()
+        ):
+            units[r["unit_id"]] += r["n"]
+            if r["unit_id"] is not None:
+                for kind, column in KIND_COLUMNS.items():
+                    pairs[(r["unit_id"], kind)] += r[column]
+    if spans:
+        for unit_id, kind, channel, n in (
+            src.base.filter(m.received_in(spans))
+            .values("unit_id", "kind", "channel")
+            .annotate(n=Count("*"))
+            .values_list("unit_id", "kind", "channel", "n")
+            .order_by()
+        ):
+            kinds[kind] += n
+            channels[channel] += n
+            units[unit_id] += n
+            if unit_id is not None:
+                pairs[(unit_id, kind)] += n
+    top_units = sorted(
+        ((u, n) for u, n in units.items() if n),
+        key=lambda un: (-un[1], un[0] is None, un[0] or 0),
+    )[:UNITS_SHOWN]
+    hot = sorted(((k, n) for k, n in pairs.items() if n), key=lambda kn: (-kn[1], kn[0]))
+    hot = hot[:HOTSPOTS]
+    ids = {u for u, _n in top_units if u is not None} | {u for (u, _k), _n in hot}
+    names = dict(AdministrativeUnit.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
     return {
-        "by_kind": {k: by_kind.get(k, 0) for k in wf.KINDS},
-        "by_channel": by_channel,
-        "by_unit": [
-            {"id": row["unit_id"], "name": row["unit__name"] or "", "count": row["n"]}
-            for row in units[:UNITS_SHOWN]
-        ],
+        "by_kind": {k: kinds.get(k, 0) for k in wf.KINDS},
+        "by_channel": {c: n for c, n in channels.items() if n},
+        "by_unit": [{"id": u, "name": names.get(u, ""), "count": n} for u, n in top_units],
         "hotspots": [
-            {"unit_id": r["unit_id"], "unit": r["unit__name"], "kind": r["kind"], "count": r["n"]}
-            for r in hotspots
+            {"unit_id": u, "unit": names.get(u, ""), "kind": k, "count": n} for (u, k), n in hot
         ],
         "outcomes": {a: outcomes.get(a, 0) for a in m.OUTCOME_ACTIONS},
     }
 
 
-def _petitions_by_agency(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
-    base = m.petition_base(scope)
+def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[dict]:
     rows: dict[int, dict] = {}
 
     def row(agency_id, name) -> dict:
@@ -117,30 +241,45 @@ def _petitions_by_agency(scope: m.Scope, period: Period, today: dt.date) -> list
             | {"open_overdue": 0},
         )
 
-    received = (
-        base.filter(m.received_q(period))
-        .values("agency_id", "agency__name")
-        .annotate(n=Count("*"), mass=Count("kind", filter=Q(is_mass=True)))
-        .order_by()
-    )
-    for r in received:
-        row(r["agency_id"], r["agency__name"]).update(received=r["n"], mass=r["mass"])
-    clocks = (
-        m.resolutions_met(period)
-        .filter(petition__in=base)
-        .values("petition__agency_id", "petition__agency__name")
-        .annotate(
-            on_time=Count("due_on", filter=m.on_time_q()),
-            late=Count("due_on", filter=~m.on_time_q()),
-        )
-        .order_by()
-    )
-    for r in clocks:
-        row(r["petition__agency_id"], r["petition__agency__name"]).update(
-            on_time=r["on_time"], late=r["late"]
-        )
+    rolled, spans = src.split(period)
+    if rolled:
+        for r in (
+            src.own(rolled)
+            .values("agency_id", "agency__name")
+            .annotate(
+                received=Sum("received"), mass=Sum("mass"), on_time=Sum("on_time"), late=Sum("late")
+            )
+            .order_by()
+        ):
+            if r["received"] or r["on_time"] or r["late"]:
+                entry = row(r["agency_id"], r["agency__name"])
+                for name in ("received", "mass", "on_time", "late"):
+                    entry[name] += r[name]
+    if spans:
+        for r in (
+            src.base.filter(m.received_in(spans))
+            .values("agency_id", "agency__name")
+            .annotate(n=Count("*"), mass=Count("kind", filter=Q(is_mass=True)))
+            .order_by()
+        ):
+            entry = row(r["agency_id"], r["agency__name"])
+            entry["received"] += r["n"]
+            entry["mass"] += r["mass"]
+        for r in (
+            m.resolutions_met_in(spans)
+            .filter(petition__in=src.base)
+            .values("petition__agency_id", "petition__agency__name")
+            .annotate(
+                on_time=Count("due_on", filter=m.on_time_q()),
+                late=Count("due_on", filter=~m.on_time_q()),
+            )
+            .order_by()
+        ):
+            entry = row(r["petition__agency_id"], r["petition__agency__name"])
+            entry["on_time"] += r["on_time"]
+            entry["late"] += r["late"]
     overdue = (
-        base.filter(m.petition_metric_q("open_overdue", period, today))
+        src.base.filter(m.petition_metric_q("open_overdue", period, today))
         .values("agency_id", "agency__name")
         .annotate(n=Count("*"))
         .order_by()
@@ -153,45 +292,47 @@ def _petitions_by_agency(scope: m.Scope, period: Period, today: dt.date) -> list
 
 
 def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
-    due = m.task_base(scope, today).filter(m.task_metric_q(period))
-    by_status = dict(due.values_list("status").annotate(n=Count("*")).order_by())
+    """Tasks due in the period by status, content and lead agency: one grouped query, then the
+    names of the contents and agencies that occur."""
+    by_status: Counter = Counter()
     contents: dict[int, dict] = {}
-    for r in (
-        due.values("content_id", "content__number", "content__title", "plan__title", "status")
-        .annotate(n=Count("*"))
-        .order_by("plan__title", "content__number")
-    ):
-        entry = contents.setdefault(
-            r["content_id"],
-            {
-                "id": r["content_id"],
-                "number": r["content__number"],
-                "title": r["content__title"],
-                "plan": r["plan__title"],
-                "total": 0,
-            }
-            | dict.fromkeys(TASK_STATUSES, 0),
-        )
-        entry[r["status"]] += r["n"]
-        entry["total"] += r["n"]
     agencies: dict[int, dict] = {}
-    for r in (
-        due.values("lead_agency_id", "lead_agency__name", "status")
+    for content_id, agency_id, status, n in (
+        m.task_base(scope, today)
+        .filter(m.task_metric_q(period))
+        .values("content_id", "lead_agency_id", "status")
         .annotate(n=Count("*"))
+        .values_list("content_id", "lead_agency_id", "status", "n")
         .order_by()
     ):
-        entry = agencies.setdefault(
-            r["lead_agency_id"],
-            {"id": r["lead_agency_id"], "name": r["lead_agency__name"], "total": 0}
-            | dict.fromkeys(TASK_STATUSES, 0),
-        )
-        entry[r["status"]] += r["n"]
-        entry["total"] += r["n"]
+        by_status[status] += n
+        for table, key in ((contents, content_id), (agencies, agency_id)):
+            entry = table.setdefault(key, {"id": key, "total": 0} | dict.fromkeys(TASK_STATUSES, 0))
+            entry[status] += n
+            entry["total"] += n
+    for c in ContentArea.objects.filter(pk__in=sorted(contents)).values(
+        "id", "number", "title", "plan__title"
+    ):
+        contents[c["id"]] |= {"number": c["number"], "title": c["title"], "plan": c["plan__title"]}
+    names = _names(Agency, set(agencies), "name")
+    for agency_id, entry in agencies.items():
+        entry["name"] = names.get(agency_id, "")
     return {
         "total": sum(by_status.values()),
         "by_status": {s: by_status.get(s, 0) for s in TASK_STATUSES},
-        "by_content": list(contents.values()),
+        "by_content": sorted(contents.values(), key=lambda c: (c["plan"], c["number"])),
         "by_agency": sorted(agencies.values(), key=lambda r: (-r["total"], r["name"])),
+    }
+
+
+def _task_headline(tasks: dict) -> dict:
+    """The headline's task counts from the period's task breakdown."""
+    statuses = tasks["by_status"]
+    return {
+        "tasks_due": tasks["total"],
+        "tasks_done": sum(statuses[s] for s in task_status.DONE),
+        "tasks_on_time": statuses[task_status.DONE_ON_TIME],
+        "tasks_overdue": statuses[task_status.OVERDUE],
     }
 
 
@@ -205,22 +346,35 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
         )
     }
     heads = {pk: v for pk, v in heads.items() if v[1]}
+    # The scope's own filter already limits the agencies; sessions of agencies without a
+    # leader role are dropped below rather than by a list of thousands of ids in SQL.
+    held = m.session_base(scope).filter(m.session_metric_q(period)).exclude(role="")
     sessions: dict[tuple[int, str], dict] = {}
-    for r in (
-        m.session_base(scope)
-        .filter(m.session_metric_q(period), agency_id__in=sorted(heads))
-        .exclude(role="")
-        .values("agency_id", "role", "date", "leader__full_name", "leader__username")
-        .order_by("date")
+    # Sessions per day (several sessions on one day count once towards the minimum) …
+    for agency_id, role, day, n in (
+        held.values("agency_id", "role", "date")
+        .annotate(n=Count("*"))
+        .values_list("agency_id", "role", "date", "n")
+        .order_by()
     ):
+        if agency_id not in heads:
+            continue
         entry = sessions.setdefault(
-            (r["agency_id"], r["role"]), {"sessions": 0, "days": set(), "leaders": []}
+            (agency_id, role), {"sessions": 0, "days": set(), "leaders": []}
         )
-        entry["sessions"] += 1
-        entry["days"].add(r["date"])
-        leader = r["leader__full_name"] or r["leader__username"]
-        if leader not in entry["leaders"]:
-            entry["leaders"].append(leader)
+        entry["sessions"] += n
+        entry["days"].add(day)
+    # … and who received, in the order they first did.
+    firsts = (
+        held.values("agency_id", "role", "leader_id")
+        .annotate(first=Min("date"))
+        .values_list("agency_id", "role", "leader_id", "first")
+        .order_by("first", "leader_id")
+    )
+    firsts = [row for row in firsts if row[0] in heads]
+    leaders = _names(get_user_model(), {row[2] for row in firsts}, "full_name", "username")
+    for agency_id, role, leader_id, _first in firsts:
+        sessions[(agency_id, role)]["leaders"].append(leaders.get(leader_id, ""))
     terms: dict[str, list] = defaultdict(list)
     for q in ReceptionQuota.objects.order_by("valid_from"):
         terms[q.role].append(
@@ -253,52 +407,46 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
     return rows
 
 
-def _trend(scope: m.Scope, periods: list[Period]) -> list[dict]:
-    first, last = periods[0].start, periods[-1].end
-    received = (
-        m.petition_base(scope)
-        .filter(received_on__gte=first, received_on__lte=last)
-        .aggregate(
-            **{f"p{i}": Count("kind", filter=m.received_q(p)) for i, p in enumerate(periods)}
-        )
-    )
-    met = (
-        m.resolutions_met(Period("custom", first, last))
-        .filter(petition__in=m.petition_base(scope))
-        .aggregate(
-            **{
-                f"p{i}": Count("due_on", filter=Q(met_on__gte=p.start, met_on__lte=p.end))
-                for i, p in enumerate(periods)
-            }
-        )
-    )
-    return [
-        {"period": p.as_dict(), "received": received[f"p{i}"], "resolved": met[f"p{i}"]}
-        for i, p in enumerate(periods)
-    ]
-
-
 def compute_figures(*, scope: m.Scope, period: Period, today: dt.date, cutoff_day: int) -> dict:
     """Every figure of the dashboard and the report for `scope` over `period` as of `today`."""
+    src = Source(scope, cutoff_day)
     before = previous(period, cutoff_day=cutoff_day)
-    petitions = _petition_breakdowns(scope, period, today)
-    petitions["by_agency"] = _petitions_by_agency(scope, period, today)
-    # Mass petitions are few: filter them in WHERE so only their rows are read for the headcount.
-    petitions["mass"] = (
-        m.petition_base(scope)
-        .filter(m.received_q(period), is_mass=True)
-        .aggregate(petitions=Count("*"), people=Coalesce(Sum("petitioner_count"), 0))
-    )
+    trend = trailing(period, TREND_PERIODS, cutoff_day=cutoff_day)
+    totals = _totals(src, list(dict.fromkeys([period, before, *trend])))
+    now = totals[period]
+    outcomes = {a: now[a] for a in m.OUTCOME_ACTIONS}
+    for action, n in _live_outcomes(src, period).items():
+        outcomes[action] += n
+    petitions = _petition_breakdowns(src, period, now, outcomes)
+    tasks = _tasks(scope, period, today)
+    petitions["by_agency"] = _petitions_by_agency(src, period, today)
+    petitions["mass"] = {"petitions": now["mass"], "people": now["people"]}
     return {
         "period": period.as_dict(),
         "previous_period": before.as_dict(),
         "as_of": today.isoformat(),
-        "headline": headline(scope, period, today),
-        "previous": headline(scope, before, today),
+        "headline": headline(
+            src,
+            period,
+            today,
+            now,
+            _task_headline(tasks),
+            overdue=sum(r["open_overdue"] for r in petitions["by_agency"]),
+        ),
+        "previous": headline(
+            src, before, today, totals[before], _task_totals(scope, before, today)
+        ),
         "petitions": petitions,
-        "tasks": _tasks(scope, period, today),
+        "tasks": tasks,
         "reception": _reception(scope, period, today),
-        "trend": _trend(scope, trailing(period, TREND_PERIODS, cutoff_day=cutoff_day)),
+        "trend": [
+            {
+                "period": p.as_dict(),
+                "received": totals[p]["received"],
+                "resolved": totals[p]["on_time"] + totals[p]["late"],
+            }
+            for p in trend
+        ],
     }
 
 

@@ -20,6 +20,13 @@ class Command(BaseCommand):
             petitions = load_demo_petitions()
             load_demo_portal()
             load_demo_reports()
+        # The dashboard's monthly rollups of the demo's closed months (the worker keeps them
+        # up to date afterwards; see reports.rollups).
+        from django.conf import settings
+
+        from danvan.reports.rollups import refresh
+
+        refresh(cutoff_day=settings.DANVAN_REPORT_CUTOFF_DAY)
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in logins:
