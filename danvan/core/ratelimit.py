@@ -65,17 +65,32 @@ def seconds_left(window: timedelta, *, now: dt.datetime | None = None) -> int:
     return max(1, int((end - now).total_seconds()) + 1)
 
 
+def _upsert_sql(table: str) -> str:
+    # One atomic upsert (PostgreSQL, SQLite ≥ 3.35): every public lookup pays this, so one round
+    # trip instead of five (begin, select, update, select, commit).
+    source = "VALUES (%s, %s, 1)"
+    if connection.vendor == "postgresql":
+        # The counter's commit does not wait for its WAL flush (synchronous_commit off for this
+        # one statement's transaction only): a flush costs milliseconds on a busy disk, and a
+        # crash of PostgreSQL can lose at most the last ~0.6 s of hits, never corrupt a count.
+        source = (
+            "SELECT %s, %s::timestamptz, 1 "
+            "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
+        )
+    # The table name comes from the model; the values are passed as parameters.
+    return (
+        f"INSERT INTO {table} (key, window_start, count) {source} "
+        f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
+        "RETURNING count"
+    )
+
+
 def hit(*, key: str, limit: int, window: timedelta, now: dt.datetime | None = None) -> bool:
     """Count one hit for `key` in the current window; False when it goes over `limit`."""
     start = window_start(now or timezone.now(), window)
-    table = RateLimitBucket._meta.db_table
-    # One atomic upsert (PostgreSQL, SQLite ≥ 3.35): every public lookup pays this, so one round
-    # trip instead of five (begin, select, update, select, commit).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
-            "RETURNING count",
+            _upsert_sql(RateLimitBucket._meta.db_table),
             [key, connection.ops.adapt_datetimefield_value(start)],
         )
         count = cursor.fetchone()[0]

@@ -1,22 +1,18 @@
-"""The citizen's side of petitions: submit from the portal, and follow a case by code.
+"""The citizen's side of petitions: submit from the portal (following a case by code is in
+`portal.tracking`).
 
 Citizens are not users: a portal petition has no actor, and its tracking secret (shown once) is
-kept only as a password hash. Tracking answers a wrong code in the same shape and time as a
-right one, so that codes cannot be enumerated.
+kept only as a keyed hash (`tracking.tracking_hash`).
 """
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -26,12 +22,11 @@ from danvan.core.selectors import due_date, legal_rule_in_force
 from danvan.org.models import AdministrativeUnit, Agency
 from danvan.petitions import sealing
 from danvan.petitions import workflow as wf
-from danvan.petitions.messaging import STEP_LABELS
-from danvan.petitions.models import Deadline, Petition, Transition
+from danvan.petitions.models import Deadline, Petition
 from danvan.petitions.services import CODE_ALPHABET, PetitionerData, petition_receive
+from danvan.portal.tracking import tracking_hash
 
 SECRET_LENGTH = 8
-TRACKING_HASH_PREFIX = "hmac-sha256$"
 # Bump when the consent text in the submit form changes; stored with each consent.
 CONSENT_VERSION = "2026-01"
 # What each kind leads to, and the legal rules whose time limits the form shows.
@@ -55,19 +50,6 @@ class Receipt:
 
     def as_session(self) -> dict:
         return self.__dict__.copy()
-
-
-@dataclass
-class Tracked:
-    """A tracking answer: `found` False gives the same page with no case data."""
-
-    found: bool = False
-    code: str = ""
-    status: str = ""
-    steps: list = field(default_factory=list)
-    due_on: dt.date | None = None
-    citation: str = ""
-    answer_url: str = ""
 
 
 def rule_summaries(kind: str, on: dt.date) -> list[dict]:
@@ -206,89 +188,3 @@ def send_portal_confirmation(petition_id: int) -> bool:
         )
     send_mail(subject, body, None, [address])
     return True
-
-
-def tracking_hash(code: str, secret: str) -> str:
-    """The stored form of a tracking secret: HMAC-SHA256 of code and secret under a server key.
-
-    Not a slow password hash, on purpose: the secret is random (8 characters of 32, 40 bits), so
-    a slow hash adds nothing against online guessing, which the rate limit stops; and without the
-    key (derived from SECRET_KEY, never in the database) a stolen database gives no way to test
-    guesses offline. A fast check lets the portal answer a lookup in well under a millisecond
-    instead of the ~0.3 s of PBKDF2 per request (benchmarks: tracking throughput)."""
-    key = sealing._derived_key(b"danvan-tracking")
-    digest = hmac.new(key, f"{code}:{secret.upper()}".encode(), hashlib.sha256).hexdigest()
-    return TRACKING_HASH_PREFIX + digest
-
-
-def tracking_check(code: str, secret: str, stored: str) -> bool:
-    """Whether `secret` matches `stored`; always one keyed hash (also for unknown codes).
-    Hashes written before this scheme (Django password hashes) are still accepted."""
-    expected = tracking_hash(code, secret)
-    if stored.startswith(TRACKING_HASH_PREFIX):
-        return hmac.compare_digest(stored, expected)
-    return bool(stored) and check_password(secret.upper(), stored)
-
-
-def _phone_matches(petition: Petition | None, digits: str) -> bool:
-    """Whether `digits` are the last 4 of a phone given at submission (unsealed in memory)."""
-    if petition is None or len(digits) != 4 or not digits.isdigit():
-        return False
-    if petition.is_sealed:
-        phones = [p.get("phone", "") for p in sealing.unseal(petition.sealed_identity.ciphertext)]
-    else:
-        phones = [p.phone for p in petition.petitioners.all()]
-    return any(len(phone) >= 4 and phone[-4:] == digits for phone in phones)
-
-
-def portal_find(*, code: str, factor: str) -> Petition | None:
-    """The petition if `code` and its second factor (secret, or phone's last 4) match.
-
-    Always one lookup and one keyed hash, found or not, so timing tells nothing."""
-    petition = (
-        Petition.objects.select_related("sealed_identity", "agency")
-        .filter(tracking_code=code)
-        .first()
-    )
-    stored = petition.tracking_secret_hash if petition and petition.tracking_secret_hash else ""
-    secret_ok = tracking_check(code, factor, stored) and bool(stored)
-    phone_ok = _phone_matches(petition, factor)
-    return petition if petition and (secret_ok or phone_ok) else None
-
-
-def _step_label(step: Transition) -> str:
-    if step.action in STEP_LABELS:
-        return str(STEP_LABELS[step.action]).capitalize()
-    return Petition.Status(step.to_status).label
-
-
-def portal_track(*, code: str, factor: str) -> Tracked:
-    """The public view of a case: public steps, the current deadline, the published answer."""
-    petition = portal_find(code=code, factor=factor)
-    if petition is None:
-        return Tracked()
-    steps = [
-        {"at": s.at, "label": _step_label(s), "to_agency": s.target_agency}
-        for s in petition.transitions.filter(is_public=True).select_related("target_agency")
-    ]
-    deadline = (
-        petition.deadlines.filter(met_on__isnull=True).select_related("rule").order_by("due_on")
-    ).first()
-    return Tracked(
-        found=True,
-        code=petition.tracking_code,
-        status=petition.get_status_display(),
-        steps=steps,
-        due_on=deadline.due_on if deadline and petition.is_open else None,
-        citation=deadline.rule.citation if deadline else "",
-        answer_url=_answer_url(petition),
-    )
-
-
-def _answer_url(petition: Petition) -> str:
-    """The published answer's address, if there is one (and its page exists)."""
-    try:
-        answer = petition.public_answer
-        return "" if answer.is_withdrawn else answer.get_absolute_url()
-    except (ObjectDoesNotExist, AttributeError, NoReverseMatch):
-        return ""

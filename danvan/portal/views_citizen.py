@@ -2,18 +2,26 @@
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from danvan.core import ratelimit  # also registers the core.prune_rate_limits tick hook
 from danvan.core.forms import add_service_errors
 from danvan.portal import services_citizen as services
+from danvan.portal import tracking
 from danvan.portal.forms_citizen import CONSENT_TEXT, SubmitForm, TrackForm
 
 RECEIPT_KEY = "portal_receipt"
+# A found case's rendered result is cached (see _public_view_html); bump the format when
+# portal/track_result.html changes, so a shared cache drops the old markup at deploy.
+TRACK_VIEW_FORMAT = 1
+TRACK_VIEW_TTL = 600
 
 
 def _kind_guides(form: SubmitForm) -> list[dict]:
@@ -88,19 +96,31 @@ def submit_done_view(request):
     return render(request, "portal/receipt.html", {"receipt": receipt, "due_on": due_on})
 
 
+def _public_view_html(case: tracking.TrackingRow) -> str:
+    """The found case's result, rendered once per case version, answer state and language.
+
+    The key holds everything the fragment shows that can change (a move bumps `version`; the
+    answer's id and withdrawal), so a cached copy is never older than the last move. What a move
+    does not touch (an agency's name, a rule's citation) may lag by at most the TTL."""
+    key = f"portal:track:{TRACK_VIEW_FORMAT}:{case.view_key}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("portal/track_result.html", {"result": tracking.portal_track(case)})
+        cache.set(key, html, TRACK_VIEW_TTL)
+    return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track_view(request):
     form = TrackForm(request.POST or None)
-    result = None
+    context = {"form": form, "searched": request.method == "POST", "found": ""}
     if request.method == "POST":
         refused = ratelimit.refuse_if_over(request, ratelimit.TRACK_PER_IP)
         if refused:
             return refused
         if form.is_valid():
-            result = services.portal_track(
-                code=form.cleaned_data["code"], factor=form.cleaned_data["factor"]
-            )
-        else:
-            result = services.Tracked()
-    return render(request, "portal/track.html", {"form": form, "result": result})
+            data = form.cleaned_data
+            case = tracking.portal_find(code=data["code"], factor=data["factor"])
+            context["found"] = _public_view_html(case) if case else ""
+    return render(request, "portal/track.html", context)
