@@ -69,10 +69,12 @@ def _upsert_sql(table: str) -> str:
     # One atomic upsert (PostgreSQL, SQLite ≥ 3.35): every public lookup pays this, so one round
     # trip instead of five (begin, select, update, select, commit).
     source = "VALUES (%s, %s, 1)"
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The counter's commit does not wait for its WAL flush (synchronous_commit off for this
         # one statement's transaction only): a flush costs milliseconds on a busy disk, and a
         # crash of PostgreSQL can lose at most the last ~0.6 s of hits, never corrupt a count.
+        # Only outside a transaction: inside one, the setting would hold for the caller's own
+        # writes too, and those must wait for the flush.
         source = (
             "SELECT %s, %s::timestamptz, 1 "
             "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
