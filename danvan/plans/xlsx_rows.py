@@ -5,6 +5,7 @@ The lookups (contents, agencies, codes already used) are loaded once per file by
 """
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from danvan.plans.services import validate_task_dates
 from danvan.plans.xlsx import RECURRENCE_ALIASES, RECURRENCE_WORDS, REFERENCE_SHEET
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
-# Model fields checked by Task.clean_fields → the template column they come from.
+DAY_MONTH_YEAR = re.compile(r"(\d\d)/(\d\d)/(\d{4})")  # DATE_FORMATS[0], written in full
+# Model fields whose rules `check_fields` runs → the template column they come from.
 FIELD_COLUMNS = {
     "code": "code",
     "title": "title",
@@ -30,7 +32,6 @@ FIELD_COLUMNS = {
     "recurrence": "recurrence",
     "recurrence_day": "recurrence_day",
 }
-FOREIGN_KEYS = ["plan", "content", "lead_agency", "occurrence_of", "parent"]
 SEPARATORS = re.compile(r"[,;\n]")
 
 
@@ -93,6 +94,12 @@ def as_date(value) -> dt.date:
     text = as_text(value)
     if not text:
         raise Problem(_("Enter the deadline as dd/mm/yyyy, e.g. 31/12/2026."))
+    if match := DAY_MONTH_YEAR.fullmatch(text):
+        # The first format without strptime's cost; an impossible day falls through to it.
+        try:
+            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            pass
     for date_format in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, date_format).date()
@@ -105,13 +112,19 @@ def as_date(value) -> dt.date:
 
 def as_recurrence(value) -> str:
     text = as_text(value)
-    recurrence = RECURRENCE_ALIASES.get(fold_text(text))
+    recurrence = RECURRENCE_ALIASES.get(_fold_word(text))
     if recurrence is None:
         raise Problem(
             _("“%(value)s” is not a recurrence; use one of: %(choices)s.")
             % {"value": text, "choices": ", ".join(RECURRENCE_WORDS)}
         )
     return recurrence
+
+
+@functools.lru_cache(maxsize=256)
+def _fold_word(text: str) -> str:
+    """fold_text for the few words a column repeats on every row."""
+    return fold_text(text)
 
 
 def as_day(value) -> int | None:
@@ -290,16 +303,31 @@ class RowParser:
             "recurrence": values["recurrence"],
             "recurrence_day": values["recurrence_day"],
         }
-        try:
-            # Lengths and choices, as full_clean would check them, minus its per-row FK queries.
-            Task(plan=self.plan, content=values["content"], **fields).clean_fields(
-                exclude=FOREIGN_KEYS
-            )
-        except ValidationError as exc:
-            problems.extend(_cell_errors(exc))
+        problems.extend(check_fields(fields))
+        if problems:
             return None
         coordinating = [a for a in values["coordinating"] if a.pk != lead.pk]
         return TaskRow(number, values["content"], fields, coordinating, dates)
+
+
+def check_fields(fields: dict) -> list[CellError]:
+    """Task's own field rules (lengths, choices, ranges) on plain values, as `clean_fields` runs
+    them, without building a model instance per row; foreign keys were looked up already."""
+    problems = []
+    for model_field in _checked_fields():
+        value = fields[model_field.name]
+        if model_field.blank and value in model_field.empty_values:
+            continue  # as Model.clean_fields: blank values of blank fields are not checked
+        try:
+            model_field.clean(value, None)
+        except ValidationError as exc:
+            problems.extend(CellError(FIELD_COLUMNS[model_field.name], m) for m in exc.messages)
+    return problems
+
+
+@functools.cache
+def _checked_fields() -> tuple:
+    return tuple(Task._meta.get_field(name) for name in FIELD_COLUMNS)
 
 
 def _cell_errors(exc: ValidationError) -> list[CellError]:
