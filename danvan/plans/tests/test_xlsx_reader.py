@@ -216,3 +216,17 @@ def test_it_keeps_every_field_rule_message(plan, officer):  # noqa: F811
     result = import_tasks(actor=officer, plan=plan, data=data)
     assert errors_at(result) == [(2, "Mã nhiệm vụ")]
     assert "32" in result.errors[0].message
+
+
+def test_a_small_part_with_a_dtd_is_refused_whatever_its_encoding():
+    from danvan.plans.xlsx_reader import _part
+
+    bomb = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", bomb.encode("utf-16"))
+        archive.writestr("xl/plain.xml", '<?xml version="1.0"?><x>ok</x>')
+    with zipfile.ZipFile(buffer) as archive:
+        assert _part(archive, "xl/plain.xml").text == "ok"
+        with pytest.raises(ValueError):
+            _part(archive, "xl/workbook.xml")
