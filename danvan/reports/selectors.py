@@ -234,59 +234,61 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
 def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[dict]:
     rows: dict[int, dict] = {}
 
-    def row(agency_id, name) -> dict:
-        return rows.setdefault(
-            agency_id,
-            {"id": agency_id, "name": name, "received": 0, "mass": 0, "on_time": 0, "late": 0}
-            | {"open_overdue": 0},
-        )
+    def row(agency_id) -> dict:
+        entry = rows.get(agency_id)
+        if entry is None:
+            entry = rows[agency_id] = {"id": agency_id, "received": 0, "mass": 0}
+            entry |= {"on_time": 0, "late": 0, "open_overdue": 0}
+        return entry
 
     rolled, spans = src.split(period)
     if rolled:
         for r in (
             src.own(rolled)
-            .values("agency_id", "agency__name")
+            .values("agency_id")
             .annotate(
                 received=Sum("received"), mass=Sum("mass"), on_time=Sum("on_time"), late=Sum("late")
             )
             .order_by()
         ):
             if r["received"] or r["on_time"] or r["late"]:
-                entry = row(r["agency_id"], r["agency__name"])
+                entry = row(r["agency_id"])
                 for name in ("received", "mass", "on_time", "late"):
                     entry[name] += r[name]
     if spans:
         for r in (
             src.base.filter(m.received_in(spans))
-            .values("agency_id", "agency__name")
+            .values("agency_id")
             .annotate(n=Count("*"), mass=Count("kind", filter=Q(is_mass=True)))
             .order_by()
         ):
-            entry = row(r["agency_id"], r["agency__name"])
+            entry = row(r["agency_id"])
             entry["received"] += r["n"]
             entry["mass"] += r["mass"]
         for r in (
             m.resolutions_met_in(spans)
             .filter(petition__in=src.base)
-            .values("petition__agency_id", "petition__agency__name")
+            .values("petition__agency_id")
             .annotate(
                 on_time=Count("due_on", filter=m.on_time_q()),
                 late=Count("due_on", filter=~m.on_time_q()),
             )
             .order_by()
         ):
-            entry = row(r["petition__agency_id"], r["petition__agency__name"])
+            entry = row(r["petition__agency_id"])
             entry["on_time"] += r["on_time"]
             entry["late"] += r["late"]
     overdue = (
         src.base.filter(m.petition_metric_q("open_overdue", period, today))
-        .values("agency_id", "agency__name")
+        .values("agency_id")
         .annotate(n=Count("*"))
         .order_by()
     )
     for r in overdue:
-        row(r["agency_id"], r["agency__name"])["open_overdue"] = r["n"]
+        row(r["agency_id"])["open_overdue"] = r["n"]
+    names = _names(Agency, set(rows), "name")
     for r in rows.values():
+        r["name"] = names.get(r["id"], "")
         r["on_time_rate"] = _rate(r["on_time"], r["on_time"] + r["late"] + r["open_overdue"])
     return sorted(rows.values(), key=lambda r: (-r["received"], r["name"]))
 
@@ -297,6 +299,7 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
     by_status: Counter = Counter()
     contents: dict[int, dict] = {}
     agencies: dict[int, dict] = {}
+    empty = {"total": 0} | dict.fromkeys(TASK_STATUSES, 0)
     for content_id, agency_id, status, n in (
         m.task_base(scope, today)
         .filter(m.task_metric_q(period))
@@ -307,7 +310,9 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
     ):
         by_status[status] += n
         for table, key in ((contents, content_id), (agencies, agency_id)):
-            entry = table.setdefault(key, {"id": key, "total": 0} | dict.fromkeys(TASK_STATUSES, 0))
+            entry = table.get(key)
+            if entry is None:
+                entry = table[key] = {"id": key} | empty
             entry[status] += n
             entry["total"] += n
     for c in ContentArea.objects.filter(pk__in=sorted(contents)).values(
@@ -350,20 +355,18 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
     # leader role are dropped below rather than by a list of thousands of ids in SQL.
     held = m.session_base(scope).filter(m.session_metric_q(period)).exclude(role="")
     sessions: dict[tuple[int, str], dict] = {}
-    # Sessions per day (several sessions on one day count once towards the minimum) …
-    for agency_id, role, day, n in (
-        held.values("agency_id", "role", "date")
+    for agency_id, role, n in (
+        held.values("agency_id", "role")
         .annotate(n=Count("*"))
-        .values_list("agency_id", "role", "date", "n")
-        .order_by()
+        .values_list("agency_id", "role", "n")
     ):
-        if agency_id not in heads:
-            continue
-        entry = sessions.setdefault(
-            (agency_id, role), {"sessions": 0, "days": set(), "leaders": []}
-        )
-        entry["sessions"] += n
-        entry["days"].add(day)
+        if agency_id in heads:
+            sessions[(agency_id, role)] = {"sessions": n, "days": set(), "leaders": []}
+    # The days received on (several sessions on one day count once towards the minimum) …
+    for agency_id, role, day in held.values_list("agency_id", "role", "date").distinct().order_by():
+        entry = sessions.get((agency_id, role))
+        if entry is not None:
+            entry["days"].add(day)
     # … and who received, in the order they first did.
     firsts = (
         held.values("agency_id", "role", "leader_id")
