@@ -8,14 +8,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from danvan.core.decorators import permission_required
-from danvan.core.paginator import CappedPaginator
 from danvan.org.models import Membership
 from danvan.org.selectors import agencies_where_user_works
 from danvan.petitions import sealing, services
 from danvan.petitions import workflow as wf
 from danvan.petitions.forms import InboxFilterForm, IntakeForm, MoveForm, PetitionerFormSet
 from danvan.petitions.models import Petition
-from danvan.petitions.selectors import InboxFilters, inbox, petition_queryset, petitioner_label
+from danvan.petitions.selectors import (
+    InboxFilters,
+    inbox_page,
+    petition_queryset,
+    petitioner_label,
+)
 
 INTAKE_ROLES = (Membership.Role.LEADER, Membership.Role.OFFICER, Membership.Role.CLERK)
 
@@ -95,19 +99,15 @@ def inbox_view(request):
         query=data.get("q", ""),
         mine=bool(data.get("mine")),
     )
-    page = CappedPaginator(inbox(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
-    )
     today = timezone.localdate()
-    for petition in page:
-        petition.petitioner_label = petitioner_label(petition)
-        petition.days_left = (petition.due_on - today).days if petition.due_on else None
-        petition.days_overdue = -petition.days_left if petition.days_left else 0
+    page = inbox_page(
+        user=request.user, filters=filters, number=request.GET.get("page"), today=today
+    )
     officers = _assignable_officers(request.user)
     return render(
         request,
         "petitions/inbox.html",
-        {"form": form, "page": page, "today": timezone.localdate(), "officers": officers},
+        {"form": form, "page": page, "today": today, "officers": officers},
     )
 
 
