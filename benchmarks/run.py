@@ -29,6 +29,7 @@ def _cases(quick: bool) -> dict:
         "inbox_province": lambda: cases.inbox_province(repeat),
         "search": lambda: cases.search(repeat),
         "dashboard": lambda: cases.dashboard(3 if quick else 10),
+        "dashboard_province": lambda: cases.dashboard_province(3 if quick else 10),
         "case": lambda: cases.case_page(repeat),
         "duplicates": lambda: cases.duplicate_check(40 if quick else 200),
         "report": cases.annual_report,

@@ -2,6 +2,7 @@
 number of records. The result is plain JSON-safe data, so a submitted report can freeze it."""
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
@@ -212,12 +213,15 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
             units[unit_id] += n
             if unit_id is not None:
                 pairs[(unit_id, kind)] += n
-    top_units = sorted(
+    # The largest few, ties by id (no commune last); nsmallest does not sort everything.
+    top_units = heapq.nsmallest(
+        UNITS_SHOWN,
         ((u, n) for u, n in units.items() if n),
         key=lambda un: (-un[1], un[0] is None, un[0] or 0),
-    )[:UNITS_SHOWN]
-    hot = sorted(((k, n) for k, n in pairs.items() if n), key=lambda kn: (-kn[1], kn[0]))
-    hot = hot[:HOTSPOTS]
+    )
+    hot = heapq.nsmallest(
+        HOTSPOTS, ((k, n) for k, n in pairs.items() if n), key=lambda kn: (-kn[1], kn[0])
+    )
     ids = {u for u, _n in top_units if u is not None} | {u for (u, _k), _n in hot}
     names = dict(AdministrativeUnit.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
     return {

@@ -283,3 +283,30 @@ def test_too_many_changes_waiting_means_every_month_is_read_live(cases, monkeypa
     assert rollups.coverage(scope, cutoff_day=15).months == frozenset()
     period = PERIODS["year with the open month"]
     assert figures(scope, period) == live_figures(scope, period)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_builds_the_rollups_the_tick_asked_for(org_tree):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from danvan.core.tick import run_tick
+
+    old = timezone.localdate() - dt.timedelta(days=100)
+    Petition.objects.create(
+        tracking_code="W-1",
+        agency=org_tree.commune_pc,
+        kind="complaint",
+        channel="post",
+        status="received",
+        subject="Đơn cũ",
+        content="Nội dung",
+        received_on=old,
+    )
+    assert run_tick()["reports.refresh_rollups"] == 1
+    assert not RollupMonth.objects.exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    month = rollups.month_of(old, 15)
+    assert RollupMonth.objects.filter(month=month.start).exists()
+    assert Rollup.objects.get(month=month.start, agency=None, dim=Rollup.TOTAL).received == 1
+    assert not RollupDirty.objects.exists()
