@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from danvan.core.audit import audit_log
+from danvan.core.bulk import copy_rows
 from danvan.core.text import fold_text, normalize_text
 from danvan.plans.models import Plan, Task
 from danvan.plans.services import insert_task
@@ -254,28 +255,27 @@ def _copy_insert(plan: Plan, rows: list[TaskRow]) -> None:
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}  # one created_at for the batch
     defaults["plan_id"] = plan.pk
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, len(rows)],
         )
         ids = sorted(pk for (pk,) in cursor.fetchall())
-        table = connection.ops.quote_name(meta.db_table)
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                values = {**defaults, **row.fields, "content_id": row.content.pk}
-                values["lead_agency_id"] = values.pop("lead_agency").pk
-                values["search_text"] = _search_text(values)
-                copy.write_row([pk, *(values[f.attname] for f in fields)])
-        m2m = Task.coordinating_agencies.field
-        link_columns = [m2m.m2m_column_name(), m2m.m2m_reverse_name()]
-        link_columns = ", ".join(connection.ops.quote_name(c) for c in link_columns)
-        link_table = connection.ops.quote_name(through.db_table)
-        with cursor.copy(f"COPY {link_table} ({link_columns}) FROM STDIN") as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                for agency in row.coordinating:
-                    copy.write_row((pk, agency.pk))
+
+    def task_rows():
+        for pk, row in zip(ids, rows, strict=True):
+            values = {**defaults, **row.fields, "content_id": row.content.pk}
+            values["lead_agency_id"] = values.pop("lead_agency").pk
+            values["search_text"] = _search_text(values)
+            yield [pk, *(values[f.attname] for f in fields)]
+
+    copy_rows(meta.db_table, [f.column for f in [meta.pk, *fields]], task_rows())
+    m2m = Task.coordinating_agencies.field
+    copy_rows(
+        through.db_table,
+        [m2m.m2m_column_name(), m2m.m2m_reverse_name()],
+        ((pk, agency.pk) for pk, row in zip(ids, rows, strict=True) for agency in row.coordinating),
+    )
 
 
 def _search_text(values: dict) -> str:

@@ -123,8 +123,13 @@ def met_q(period: Period) -> Q:
     return Q(met_on__gte=period.start, met_on__lte=period.end)
 
 
+def met_in(spans: list[Period]) -> Q:
+    """A clock met on any day of `spans`."""
+    return _any(met_q(p) for p in spans)
+
+
 def resolutions_met_in(spans: list[Period]) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(kind=Deadline.Kind.RESOLVE).filter(_any(met_q(p) for p in spans))
+    return Deadline.objects.filter(kind=Deadline.Kind.RESOLVE).filter(met_in(spans))
 
 
 def decided_q(period: Period) -> Q:

@@ -28,6 +28,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from danvan.core.bulk import copy_rows
 from danvan.org.models import Agency
 from danvan.petitions.models import Deadline, Petition, Transition
 from danvan.reports import metrics as m
@@ -324,15 +325,10 @@ def _rows(month: periods.Period, tree: dict[int, int | None]) -> list[tuple]:
 def _insert(rows: list[tuple]) -> None:
     """Write rollup rows: COPY on PostgreSQL, batched INSERTs elsewhere."""
     table = Rollup._meta.db_table
-    columns = ", ".join(f'"{c}"' for c in COLUMNS)
     if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(table, COLUMNS, rows)
         return
+    columns = ", ".join(f'"{c}"' for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):

@@ -111,7 +111,7 @@ def _totals(src: Source, wanted: list[Period]) -> dict[Period, dict[str, int]]:
     received = src.base.filter(m.received_in(every)).aggregate(**counts)
     clocks = {}
     for i, _p, spans in live:
-        q = m._any([m.met_q(span) for span in spans])
+        q = m.met_in(spans)
         clocks[f"o{i}"] = Count("due_on", filter=q & m.on_time_q())
         clocks[f"l{i}"] = Count("due_on", filter=q & ~m.on_time_q())
     met = m.resolutions_met_in(every).filter(petition__in=src.base).aggregate(**clocks)
