@@ -7,6 +7,7 @@ period is judged by the rule in force on the day the period starts.
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -141,6 +142,44 @@ def quota_compliance(
     return result
 
 
+class Run(NamedTuple):
+    """Consecutive finished periods under one version of a minimum: one calendar unit and one
+    required number of days, so a leader's held days are counted per period by truncating each
+    date to its week or month within [start, end] (`reports.selectors._reception` does that in
+    SQL)."""
+
+    period: Period
+    required: int
+    start: dt.date
+    end: dt.date
+    periods: int
+
+
+def finished_runs(
+    quotas: Iterable[QuotaTerms], *, start: dt.date, end: dt.date, today: dt.date
+) -> list[Run]:
+    """The periods of [start, end] that ended before `today`, judged by the rule of
+    `quota_compliance`, as one run per version of the minimum."""
+    runs = []
+    for quota in quotas:
+        seg_start = max(start, quota.valid_from) if quota.valid_from else start
+        seg_end = min(end, quota.valid_to) if quota.valid_to else end
+        if seg_start > seg_end:
+            continue
+        counts = [
+            row
+            for row in quota_shortfall(
+                [], period=quota.period, minimum=quota.minimum, start=seg_start, end=seg_end
+            )
+            if not (quota.valid_from and row.period_start < quota.valid_from)
+            and row.period_end < today
+        ]
+        if counts:
+            first, last = counts[0].period_start, counts[-1].period_end
+            runs.append(Run(quota.period, quota.minimum, first, last, len(counts)))
+    return runs
+
+
 def compliance_totals(
     days_by_key: dict,
     quotas: Iterable[QuotaTerms],
@@ -152,28 +191,23 @@ def compliance_totals(
     """For many leaders at once: {key: (periods, required days, periods short)} over the periods
     of [start, end] that ended before `today`, by the same rule as `quota_compliance`.
 
-    The periods are computed once and each held day is mapped to its period, so the cost grows
-    with the number of days held, not with leaders × periods (a province's dashboard judges
-    thousands of commune chairs at once)."""
-    finished = [
-        p.count
-        for p in quota_compliance([], quotas, start=start, end=end)
-        if p.count.period_end < today
-    ]
-    # A day may fall in two periods where the rule changes (the week of 30/6 and July).
-    periods_of: dict[dt.date, list[int]] = {}
-    for i, count in enumerate(finished):
-        day = count.period_start
-        while day <= count.period_end:
-            periods_of.setdefault(day, []).append(i)
-            day += dt.timedelta(days=1)
-    required = sum(count.required for count in finished)
+    Each held day is mapped to its period in each run (a day may fall in two periods where the
+    rule changes: the week of 30/6 and July), so the cost grows with the number of days held,
+    not with leaders × periods. A period that asks for no day is never short."""
+    runs = finished_runs(quotas, start=start, end=end, today=today)
+    periods = sum(run.periods for run in runs)
+    required = sum(run.required * run.periods for run in runs)
+    free = sum(run.periods for run in runs if run.required <= 0)
     totals = {}
     for key, days in days_by_key.items():
-        held: dict[int, int] = {}
-        for day in set(days):
-            for i in periods_of.get(day, ()):
-                held[i] = held.get(i, 0) + 1
-        met = sum(1 for i, n in held.items() if n >= finished[i].required)
-        totals[key] = (len(finished), required, len(finished) - met)
+        unique = set(days)
+        met = free
+        for run in runs:
+            if run.required <= 0:
+                continue
+            held = Counter(
+                period_bounds(day, run.period)[0] for day in unique if run.start <= day <= run.end
+            )
+            met += sum(1 for n in held.values() if n >= run.required)
+        totals[key] = (periods, required, periods - met)
     return totals

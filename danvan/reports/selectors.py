@@ -6,8 +6,9 @@ import heapq
 from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from danvan.org.models import AdministrativeUnit, Agency
 from danvan.petitions import workflow as wf
@@ -345,9 +346,46 @@ def _task_headline(tasks: dict) -> dict:
     }
 
 
+def _met_periods(held: QuerySet, runs_by_role: dict[str, list]) -> Counter:
+    """{(agency_id, role): finished periods in which the leader held the required days}, counted
+    in the database: each run's days truncated to its week or month, grouped per leader and
+    period, kept where the distinct days reach the minimum, then counted per leader (one query;
+    periods that ask for no day are added by the caller)."""
+    parts, params = [], []
+    for role, runs in sorted(runs_by_role.items()):
+        for run in runs:
+            if run.required <= 0:
+                continue
+            trunc = TruncWeek if run.period == quota.WEEK else TruncMonth
+            per_period = (
+                held.filter(role=role, date__gte=run.start, date__lte=run.end)
+                .annotate(bucket=trunc("date"))
+                .values("agency_id", "bucket")
+                .annotate(days=Count("date", distinct=True))
+                .filter(days__gte=run.required)
+                .values_list("agency_id")
+                .order_by()
+            )
+            sql, part_params = per_period.query.sql_with_params()
+            # The ORM compiled `sql`; the role travels as a parameter.
+            parts.append(f"SELECT agency_id, %s AS role FROM ({sql}) p")  # noqa: S608
+            params += [role, *part_params]
+    if not parts:
+        return Counter()
+    union = " UNION ALL ".join(parts)
+    with connections[held.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT agency_id, role, COUNT(*) FROM ({union}) m GROUP BY agency_id, role",  # noqa: S608
+            params,
+        )
+        return Counter({(agency_id, role): n for agency_id, role, n in cursor.fetchall()})
+
+
 def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
-    """Regular reception sessions held per leader role against the statutory minimum (three
-    queries: agencies, sessions, minimums; the arithmetic is `reception.quota`)."""
+    """Regular reception sessions held per leader role against the statutory minimum: the
+    agencies, the sessions and days held, the periods met (`_met_periods`), who received, their
+    names and the minimums; the periods and their rule are `reception.quota`'s, the counting is
+    in SQL, so the cost does not grow with the days held."""
     heads = {
         a["id"]: (a, quota.role_for_agency(a["kind"], a["unit__level"]))
         for a in scope.narrow(Agency.objects.all(), "id").values(
@@ -359,19 +397,15 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
     # leader role are dropped below rather than by a list of thousands of ids in SQL.
     held = m.session_base(scope).filter(m.session_metric_q(period)).exclude(role="")
     sessions: dict[tuple[int, str], dict] = {}
-    for agency_id, role, n in (
+    for agency_id, role, n, days in (
         held.values("agency_id", "role")
-        .annotate(n=Count("*"))
-        .values_list("agency_id", "role", "n")
+        .annotate(n=Count("*"), days=Count("date", distinct=True))
+        .values_list("agency_id", "role", "n", "days")
+        .order_by()
     ):
         if agency_id in heads:
-            sessions[(agency_id, role)] = {"sessions": n, "days": set(), "leaders": []}
-    # The days received on (several sessions on one day count once towards the minimum) …
-    for agency_id, role, day in held.values_list("agency_id", "role", "date").distinct().order_by():
-        entry = sessions.get((agency_id, role))
-        if entry is not None:
-            entry["days"].add(day)
-    # … and who received, in the order they first did.
+            sessions[(agency_id, role)] = {"sessions": n, "days": days, "leaders": []}
+    # Who received, in the order they first did.
     firsts = (
         held.values("agency_id", "role", "leader_id")
         .annotate(first=Min("date"))
@@ -388,16 +422,18 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
             quota.QuotaTerms(q.period, q.minimum_days, q.valid_from, q.valid_to, q.citation)
         )
     keys = {(pk, role) for pk, (_a, role) in heads.items()} | set(sessions)
-    judged = {}
-    for role in {role for _pk, role in keys}:
-        mine = {k: sessions.get(k, {}).get("days", ()) for k in keys if k[1] == role}
-        judged |= quota.compliance_totals(
-            mine, terms[role], start=period.start, end=period.end, today=today
-        )
+    runs = {
+        role: quota.finished_runs(terms[role], start=period.start, end=period.end, today=today)
+        for role in {role for _pk, role in keys}
+    }
+    met = _met_periods(held, runs)
+    empty = {"sessions": 0, "days": 0, "leaders": []}
     rows = []
     for agency_id, role in sorted(keys, key=lambda k: (heads[k[0]][0]["name"], k[1])):
-        entry = sessions.get((agency_id, role), {"sessions": 0, "days": set(), "leaders": []})
-        periods_, required, short = judged[(agency_id, role)]
+        entry = sessions.get((agency_id, role), empty)
+        mine = runs[role]
+        periods_ = sum(run.periods for run in mine)
+        free = sum(run.periods for run in mine if run.required <= 0)
         rows.append(
             {
                 "agency_id": agency_id,
@@ -405,10 +441,10 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
                 "role": role,
                 "leaders": entry["leaders"],
                 "sessions": entry["sessions"],
-                "days": len(entry["days"]),
-                "required": required,
+                "days": entry["days"],
+                "required": sum(run.required * run.periods for run in mine),
                 "periods": periods_,
-                "short_periods": short,
+                "short_periods": periods_ - free - met[(agency_id, role)],
             }
         )
     return rows

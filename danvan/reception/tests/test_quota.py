@@ -100,7 +100,9 @@ def test_it_knows_which_role_heads_which_agency():
 
 @settings(max_examples=60, deadline=None)
 # Found by Hypothesis: 1–2 July fall both in the week of 30/6 (weekly rule) and in July (monthly).
-@example({0: [dt.date(2026, 7, 1), dt.date(2026, 7, 2)]}, dt.date(2026, 6, 1), 31)
+@example({0: [dt.date(2026, 7, 1), dt.date(2026, 7, 2)]}, dt.date(2026, 6, 1), 31, 1, 2)
+# A minimum of no day: its periods are never short, even with no day held.
+@example({0: []}, dt.date(2026, 6, 1), 60, 0, 0)
 @given(
     st.dictionaries(
         st.integers(0, 20),
@@ -109,15 +111,19 @@ def test_it_knows_which_role_heads_which_agency():
     ),
     st.dates(dt.date(2026, 5, 1), dt.date(2026, 8, 31)),
     st.integers(0, 60),
+    st.integers(0, 3),
+    st.integers(0, 3),
 )
-def test_totals_for_many_leaders_agree_with_the_period_by_period_rule(days_by_key, start, span):
+def test_totals_for_many_leaders_agree_with_the_period_by_period_rule(
+    days_by_key, start, span, weekly, monthly
+):
     from danvan.reception.quota import QuotaTerms, compliance_totals, quota_compliance
 
     end = start + dt.timedelta(days=span)
     today = dt.date(2026, 9, 1)
     terms = [
-        QuotaTerms("week", 1, None, dt.date(2026, 6, 30)),
-        QuotaTerms("month", 2, dt.date(2026, 7, 1), None),
+        QuotaTerms("week", weekly, None, dt.date(2026, 6, 30)),
+        QuotaTerms("month", monthly, dt.date(2026, 7, 1), None),
     ]
     inside_by_key = {k: [d for d in days if start <= d <= end] for k, days in days_by_key.items()}
     totals = compliance_totals(inside_by_key, terms, start=start, end=end, today=today)
