@@ -6,6 +6,7 @@ import heapq
 from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
@@ -49,6 +50,22 @@ def _names(model, ids: set, *fields: str) -> dict:
         for row in qs.values_list("pk", *fields).order_by()
         if row[0] in ids
     }
+
+
+def _tuples(qs: QuerySet) -> list[tuple]:
+    """The rows of a grouped `values_list` of ids, text and counts, read with a plain cursor:
+    Django's per-value converters cost more than the query itself over the national
+    dashboard's tens of thousands of groups. Ints and text only (SQLite returns dates as
+    text), in the order the queryset names them."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        if tuple(c[0] for c in cursor.description) != tuple(qs._fields):
+            raise ValueError("columns out of the queryset's order")
+        return cursor.fetchall()
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -190,19 +207,22 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
     pairs: Counter = Counter()
     rolled, spans = src.split(period)
     if rolled:
+        kinds_ = list(KIND_COLUMNS)
         sums = {c: Sum(c) for c in KIND_COLUMNS.values()}
-        for r in (
+        for unit_id, n, *by_kind in _tuples(
             src.rolled(Rollup.UNIT, rolled)
             .values("unit_id")
             .annotate(n=Sum("received"), **sums)
+            .values_list("unit_id", "n", *sums)
             .order_by()
         ):
-            units[r["unit_id"]] += r["n"]
-            if r["unit_id"] is not None:
-                for kind, column in KIND_COLUMNS.items():
-                    pairs[(r["unit_id"], kind)] += r[column]
+            units[unit_id] += n
+            if unit_id is not None:
+                for kind, count in zip(kinds_, by_kind, strict=True):
+                    if count:
+                        pairs[(unit_id, kind)] += count
     if spans:
-        for unit_id, kind, channel, n in (
+        for unit_id, kind, channel, n in _tuples(
             src.base.filter(m.received_in(spans))
             .values("unit_id", "kind", "channel")
             .annotate(n=Count("*"))
@@ -248,18 +268,21 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
 
     rolled, spans = src.split(period)
     if rolled:
-        for r in (
+        for agency_id, received, mass, on_time, late in _tuples(
             src.own(rolled)
             .values("agency_id")
             .annotate(
                 received=Sum("received"), mass=Sum("mass"), on_time=Sum("on_time"), late=Sum("late")
             )
+            .values_list("agency_id", "received", "mass", "on_time", "late")
             .order_by()
         ):
-            if r["received"] or r["on_time"] or r["late"]:
-                entry = row(r["agency_id"])
-                for name in ("received", "mass", "on_time", "late"):
-                    entry[name] += r[name]
+            if received or on_time or late:
+                entry = row(agency_id)
+                entry["received"] += received
+                entry["mass"] += mass
+                entry["on_time"] += on_time
+                entry["late"] += late
     if spans:
         for r in (
             src.base.filter(m.received_in(spans))
@@ -283,14 +306,14 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
             entry = row(r["petition__agency_id"])
             entry["on_time"] += r["on_time"]
             entry["late"] += r["late"]
-    overdue = (
+    for agency_id, n in _tuples(
         src.base.filter(m.petition_metric_q("open_overdue", period, today))
         .values("agency_id")
         .annotate(n=Count("*"))
+        .values_list("agency_id", "n")
         .order_by()
-    )
-    for r in overdue:
-        row(r["agency_id"])["open_overdue"] = r["n"]
+    ):
+        row(agency_id)["open_overdue"] = n
     names = _names(Agency, set(rows), "name")
     for r in rows.values():
         r["name"] = names.get(r["id"], "")
@@ -302,10 +325,9 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
     """Tasks due in the period by status, content and lead agency: one grouped query, then the
     names of the contents and agencies that occur."""
     by_status: Counter = Counter()
-    contents: dict[int, dict] = {}
-    agencies: dict[int, dict] = {}
-    empty = {"total": 0} | dict.fromkeys(TASK_STATUSES, 0)
-    for content_id, agency_id, status, n in (
+    per_content: Counter = Counter()
+    per_agency: Counter = Counter()
+    for content_id, agency_id, status, n in _tuples(
         m.task_base(scope, today)
         .filter(m.task_metric_q(period))
         .values("content_id", "lead_agency_id", "status")
@@ -314,7 +336,13 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
         .order_by()
     ):
         by_status[status] += n
-        for table, key in ((contents, content_id), (agencies, agency_id)):
+        per_content[content_id, status] += n
+        per_agency[agency_id, status] += n
+    empty = {"total": 0} | dict.fromkeys(TASK_STATUSES, 0)
+    contents: dict[int, dict] = {}
+    agencies: dict[int, dict] = {}
+    for table, counts in ((contents, per_content), (agencies, per_agency)):
+        for (key, status), n in counts.items():
             entry = table.get(key)
             if entry is None:
                 entry = table[key] = {"id": key} | empty

@@ -89,3 +89,21 @@ def test_periods_met_counted_in_sql_agree_with_the_rule(org_tree, make_member, s
     # Weekly from the week of 15/12/2025 to the week of 29/6/2026 (29 weeks; the rule in force
     # on the Monday), then July–October monthly (4 months at 2 days).
     assert {(r["periods"], r["required"]) for r in chairs} == {(33, 29 + 4 * 2)}
+
+
+def test_plain_rows_keep_the_querysets_column_order(org_tree, make_member):
+    from django.db.models import Count
+
+    from danvan.reports.selectors import _tuples
+
+    leader = make_member(org_tree.city, Membership.Role.LEADER)
+    for day in (dt.date(2026, 1, 5), dt.date(2026, 1, 6)):
+        ReceptionSession.objects.create(
+            agency=org_tree.commune_pc, leader=leader, role="commune_pc_chair", date=day,
+            place="Trụ sở", status="held",
+        )  # fmt: skip
+    grouped = ReceptionSession.objects.values("agency_id").annotate(n=Count("*")).order_by()
+    assert _tuples(grouped.values_list("agency_id", "n")) == [(org_tree.commune_pc.pk, 2)]
+    assert _tuples(grouped.filter(pk__in=[])) == []
+    # Django 5.2 selects in the order named; `_tuples` refuses a statement that would not.
+    assert _tuples(grouped.values_list("n", "agency_id")) == [(2, org_tree.commune_pc.pk)]
