@@ -385,15 +385,20 @@ def _met_periods(held: QuerySet, runs_by_role: dict[str, list]) -> Counter:
             if run.required <= 0:
                 continue
             trunc = TruncWeek if run.period == quota.WEEK else TruncMonth
-            per_period = (
+            days = (
                 held.filter(role=role, date__gte=run.start, date__lte=run.end)
                 .annotate(bucket=trunc("date"))
-                .values("agency_id", "bucket")
-                .annotate(days=Count("date", distinct=True))
-                .filter(days__gte=run.required)
-                .values_list("agency_id")
                 .order_by()
             )
+            if run.required == 1:  # any day will do: the distinct periods held (no sort)
+                per_period = days.values_list("agency_id", "bucket").distinct()
+            else:
+                per_period = (
+                    days.values("agency_id", "bucket")
+                    .annotate(days=Count("date", distinct=True))
+                    .filter(days__gte=run.required)
+                    .values_list("agency_id")
+                )
             sql, part_params = per_period.query.sql_with_params()
             # The ORM compiled `sql`; the role travels as a parameter.
             parts.append(f"SELECT agency_id, %s AS role FROM ({sql}) p")  # noqa: S608
@@ -455,13 +460,20 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
         for role in {role for _pk, role in keys}
     }
     met = _met_periods(held, runs)
+    # (periods, required days, periods that ask for no day) of each role's runs.
+    owed = {
+        role: (
+            sum(run.periods for run in mine),
+            sum(run.required * run.periods for run in mine),
+            sum(run.periods for run in mine if run.required <= 0),
+        )
+        for role, mine in runs.items()
+    }
     empty = {"sessions": 0, "days": 0, "leaders": []}
     rows = []
     for agency_id, role in sorted(keys, key=lambda k: (heads[k[0]][0]["name"], k[1])):
         entry = sessions.get((agency_id, role), empty)
-        mine = runs[role]
-        periods_ = sum(run.periods for run in mine)
-        free = sum(run.periods for run in mine if run.required <= 0)
+        periods_, required, free = owed[role]
         rows.append(
             {
                 "agency_id": agency_id,
@@ -470,7 +482,7 @@ def _reception(scope: m.Scope, period: Period, today: dt.date) -> list[dict]:
                 "leaders": entry["leaders"],
                 "sessions": entry["sessions"],
                 "days": entry["days"],
-                "required": sum(run.required * run.periods for run in mine),
+                "required": required,
                 "periods": periods_,
                 "short_periods": periods_ - free - met[(agency_id, role)],
             }
