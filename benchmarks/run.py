@@ -105,6 +105,11 @@ def main(argv=None) -> int:
     from django.conf import settings
     from django.db import connection
 
+    from danvan.core.runtime import freeze_startup_objects
+
+    # What config/wsgi.py does in every web worker, so in-process cases run as a worker would.
+    freeze_startup_objects()
+
     if connection.vendor != "postgresql":
         print("make bench measures PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
         return 2
