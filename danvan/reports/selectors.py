@@ -314,11 +314,9 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
         .order_by()
     ):
         row(agency_id)["open_overdue"] = n
-    names = _names(Agency, set(rows), "name")
     for r in rows.values():
-        r["name"] = names.get(r["id"], "")
         r["on_time_rate"] = _rate(r["on_time"], r["on_time"] + r["late"] + r["open_overdue"])
-    return sorted(rows.values(), key=lambda r: (-r["received"], r["name"]))
+    return list(rows.values())  # named and sorted by `_name_agencies`
 
 
 def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
@@ -352,15 +350,23 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
         "id", "number", "title", "plan__title"
     ):
         contents[c["id"]] |= {"number": c["number"], "title": c["title"], "plan": c["plan__title"]}
-    names = _names(Agency, set(agencies), "name")
-    for agency_id, entry in agencies.items():
-        entry["name"] = names.get(agency_id, "")
     return {
         "total": sum(by_status.values()),
         "by_status": {s: by_status.get(s, 0) for s in TASK_STATUSES},
         "by_content": sorted(contents.values(), key=lambda c: (c["plan"], c["number"])),
-        "by_agency": sorted(agencies.values(), key=lambda r: (-r["total"], r["name"])),
+        "by_agency": list(agencies.values()),  # named and sorted by `_name_agencies`
     }
+
+
+def _name_agencies(*tables: tuple[list[dict], str]) -> list[list[dict]]:
+    """Name the agency rows of each (rows, count key) table from one read of the names (a
+    national dashboard names thousands in two tables), then sort each by that count, largest
+    first, and by name."""
+    names = _names(Agency, {r["id"] for rows, _key in tables for r in rows}, "name")
+    for rows, _key in tables:
+        for r in rows:
+            r["name"] = names.get(r["id"], "")
+    return [sorted(rows, key=lambda r, k=key: (-r[k], r["name"])) for rows, key in tables]
 
 
 def _task_headline(tasks: dict) -> dict:
@@ -502,7 +508,9 @@ def compute_figures(*, scope: m.Scope, period: Period, today: dt.date, cutoff_da
         outcomes[action] += n
     petitions = _petition_breakdowns(src, period, now, outcomes)
     tasks = _tasks(scope, period, today)
-    petitions["by_agency"] = _petitions_by_agency(src, period, today)
+    tasks["by_agency"], petitions["by_agency"] = _name_agencies(
+        (tasks["by_agency"], "total"), (_petitions_by_agency(src, period, today), "received")
+    )
     petitions["mass"] = {"petitions": now["mass"], "people": now["people"]}
     return {
         "period": period.as_dict(),
