@@ -203,11 +203,12 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
     one over the live days, one for the communes' names."""
     kinds = Counter({k: totals[c] for k, c in KIND_COLUMNS.items()})
     channels = Counter({ch: totals[c] for ch, c in CHANNEL_COLUMNS.items()})
-    units: Counter = Counter()
-    pairs: Counter = Counter()
+    kind_list = list(KIND_COLUMNS)
+    position = {kind: i for i, kind in enumerate(kind_list)}
+    units: dict[int | None, int] = {}
+    by_unit_kind: dict[int, list[int]] = {}  # a commune's counts in `kind_list` order
     rolled, spans = src.split(period)
     if rolled:
-        kinds_ = list(KIND_COLUMNS)
         sums = {c: Sum(c) for c in KIND_COLUMNS.values()}
         for unit_id, n, *by_kind in _tuples(
             src.rolled(Rollup.UNIT, rolled)
@@ -216,11 +217,9 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
             .values_list("unit_id", "n", *sums)
             .order_by()
         ):
-            units[unit_id] += n
+            units[unit_id] = n  # one row per commune
             if unit_id is not None:
-                for kind, count in zip(kinds_, by_kind, strict=True):
-                    if count:
-                        pairs[(unit_id, kind)] += count
+                by_unit_kind[unit_id] = by_kind
     if spans:
         for unit_id, kind, channel, n in _tuples(
             src.base.filter(m.received_in(spans))
@@ -231,18 +230,32 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
         ):
             kinds[kind] += n
             channels[channel] += n
-            units[unit_id] += n
+            units[unit_id] = units.get(unit_id, 0) + n
             if unit_id is not None:
-                pairs[(unit_id, kind)] += n
-    # The largest few, ties by id (no commune last); nsmallest does not sort everything.
-    top_units = heapq.nsmallest(
-        UNITS_SHOWN,
-        ((u, n) for u, n in units.items() if n),
-        key=lambda un: (-un[1], un[0] is None, un[0] or 0),
-    )
-    hot = heapq.nsmallest(
-        HOTSPOTS, ((k, n) for k, n in pairs.items() if n), key=lambda kn: (-kn[1], kn[0])
-    )
+                counts = by_unit_kind.get(unit_id)
+                if counts is None:
+                    counts = by_unit_kind[unit_id] = [0] * len(kind_list)
+                counts[position[kind]] += n
+    # The largest few, ties by id (no commune last); nsmallest does not sort everything, and
+    # plain tuples compare without a key function.
+    top_units = [
+        (u, n)
+        for _neg, _none, _id, u, n in heapq.nsmallest(
+            UNITS_SHOWN, ((-n, u is None, u or 0, u, n) for u, n in units.items() if n)
+        )
+    ]
+    hot = [
+        ((u, k), -neg)
+        for neg, u, k in heapq.nsmallest(
+            HOTSPOTS,
+            (
+                (-n, u, kind_list[i])
+                for u, counts in by_unit_kind.items()
+                for i, n in enumerate(counts)
+                if n
+            ),
+        )
+    ]
     ids = {u for u, _n in top_units if u is not None} | {u for (u, _k), _n in hot}
     names = dict(AdministrativeUnit.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
     return {
