@@ -7,6 +7,8 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from danvan.core.statements import ShapeCache
+
 COUNT_CAP = 1000
 
 
@@ -14,9 +16,11 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows (SELECT COUNT(*) FROM (… LIMIT cap + 1)); `capped` says the
     real number is larger, and pages beyond the cap are not offered (narrow with the filters)."""
 
-    def __init__(self, *args, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, *args, cap: int = COUNT_CAP, shapes: ShapeCache | None = None, **kwargs):
+        """`shapes`: the call site's `ShapeCache` for its count statement (optional)."""
         super().__init__(*args, **kwargs)
         self.cap = cap
+        self.shapes = shapes
 
     @cached_property
     def _capped_count(self) -> int:
@@ -26,7 +30,10 @@ class CappedPaginator(Paginator):
         # rewrite of the query into an aggregation (a third of the inbox's Python time).
         capped = self.object_list.order_by().values_list("pk")[: self.cap + 1]
         try:
-            sql, params = capped.query.sql_with_params()
+            if self.shapes is not None:
+                sql, params = self.shapes.sql_with_params(capped)
+            else:
+                sql, params = capped.query.sql_with_params()
         except EmptyResultSet:
             return 0
         with connections[capped.db].cursor() as cursor:

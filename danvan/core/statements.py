@@ -1,0 +1,49 @@
+"""Statements of one fixed queryset shape, compiled once per WHERE clause.
+
+A call site that always builds its queryset the same way (the same columns, annotations and
+ordering) and varies only the filter values and the slice gets the same SQL text every time the
+compiled WHERE clause and the slice are the same. `ShapeCache` compiles the whole statement the
+first time and afterwards compiles only the WHERE clause for its parameters, about a tenth of
+the ORM's work (the busiest list, the petitions inbox, spent longer compiling its page than the
+database spent answering it). The ORM stays the one definition of the query.
+"""
+
+import re
+
+from django.core.exceptions import FullResultSet
+from django.db.models import QuerySet
+
+_PLACEHOLDER = re.compile(r"%s")
+
+
+class ShapeCache:
+    """One per call site (see the module docstring): never share one between code paths that
+    build different columns, annotations or orderings."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._entries: dict[tuple, tuple[str, tuple, tuple]] = {}
+
+    def sql_with_params(self, qs: QuerySet) -> tuple[str, tuple]:
+        """`qs.query.sql_with_params()`, from the cache when the shape was seen. Raises
+        EmptyResultSet as the ORM does for a filter that matches nothing."""
+        query = qs.query
+        try:
+            where, where_params = query.get_compiler(qs.db).compile(query.where)
+        except FullResultSet:
+            where, where_params = "", ()
+        key = (qs.db, where, query.low_mark, query.high_mark)
+        entry = self._entries.get(key)
+        if entry is not None:
+            sql, head, tail = entry
+            return sql, (*head, *where_params, *tail)
+        sql, params = query.sql_with_params()
+        params = tuple(params)
+        # Cached only where the WHERE clause sits once in the statement and its parameters
+        # can be located by counting the placeholders before it.
+        if where and "%%" not in sql and sql.count(where) == 1 and len(self._entries) < self.size:
+            before = len(_PLACEHOLDER.findall(sql[: sql.index(where)]))
+            n = len(where_params)
+            if tuple(params[before : before + n]) == tuple(where_params):
+                self._entries[key] = (sql, params[:before], params[before + n :])
+        return sql, params
