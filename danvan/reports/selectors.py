@@ -82,6 +82,11 @@ class Source:
         self.coverage = rollups.coverage(scope, cutoff_day=cutoff_day)
         self.base = m.petition_base(scope)
 
+    def of_petitions(self, qs: QuerySet) -> QuerySet:
+        """Deadlines or transitions of the scope's petitions: through the petition's agency, so
+        every agency's dashboard adds no filter (and no join) at all."""
+        return self.scope.narrow(qs, "petition__agency_id")
+
     def split(self, period: Period) -> tuple[list[dt.date], list[Period]]:
         return self.coverage.split(period)
 
@@ -132,7 +137,7 @@ def _totals(src: Source, wanted: list[Period]) -> dict[Period, dict[str, int]]:
         q = m.met_in(spans)
         clocks[f"o{i}"] = Count("due_on", filter=q & m.on_time_q())
         clocks[f"l{i}"] = Count("due_on", filter=q & ~m.on_time_q())
-    met = m.resolutions_met_in(every).filter(petition__in=src.base).aggregate(**clocks)
+    met = src.of_petitions(m.resolutions_met_in(every)).aggregate(**clocks)
     for i, period, _spans in live:
         row = out[period]
         row["received"] += received[f"r{i}"]
@@ -149,9 +154,8 @@ def _live_outcomes(src: Source, period: Period) -> dict[str, int]:
     if not spans:
         return {}
     return dict(
-        Transition.objects.filter(
-            m.decided_in(spans), petition__in=src.base, action__in=m.OUTCOME_ACTIONS
-        )
+        src.of_petitions(Transition.objects.filter(m.decided_in(spans)))
+        .filter(action__in=m.OUTCOME_ACTIONS)
         .values_list("action")
         .annotate(n=Count("petition_id", distinct=True))
         .order_by()
@@ -308,8 +312,7 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
             entry["received"] += r["n"]
             entry["mass"] += r["mass"]
         for r in (
-            m.resolutions_met_in(spans)
-            .filter(petition__in=src.base)
+            src.of_petitions(m.resolutions_met_in(spans))
             .values("petition__agency_id")
             .annotate(
                 on_time=Count("due_on", filter=m.on_time_q()),
