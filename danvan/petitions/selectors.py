@@ -253,7 +253,7 @@ def inbox_rows(rows, *, today: dt.date) -> list[InboxRow]:
     for pk, code, subject, kind, status, mass, due_on, anonymous, officer, sealed in rows:
         if isinstance(due_on, str):  # SQLite returns dates as text to a plain cursor
             due_on = dt.date.fromisoformat(due_on)
-        label = _label(sealed=sealed is not None, anonymous=anonymous, names=names.get(pk))
+        label = _label(sealed=sealed is not None, anonymous=bool(anonymous), names=names.get(pk))
         out.append(
             InboxRow(
                 pk=pk,
@@ -261,7 +261,7 @@ def inbox_rows(rows, *, today: dt.date) -> list[InboxRow]:
                 subject=subject,
                 kind=kind,
                 status=status,
-                is_mass=mass,
+                is_mass=bool(mass),  # SQLite's plain cursor gives 0/1
                 due_on=due_on,
                 assigned_to=officer or "",
                 petitioner_label=label,
