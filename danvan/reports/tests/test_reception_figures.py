@@ -107,3 +107,7 @@ def test_plain_rows_keep_the_querysets_column_order(org_tree, make_member):
     assert _tuples(grouped.filter(pk__in=[])) == []
     # Django 5.2 selects in the order named; `_tuples` refuses a statement that would not.
     assert _tuples(grouped.values_list("n", "agency_id")) == [(2, org_tree.commune_pc.pk)]
+
+
+def test_a_scope_without_agencies_has_no_reception_rows(org_tree):
+    assert _reception(m.Scope(frozenset()), YEAR, TODAY) == []
