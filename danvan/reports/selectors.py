@@ -416,10 +416,7 @@ def _met_periods(held: QuerySet, runs_by_role: dict[str, list]) -> Counter:
                     .filter(days__gte=run.required)
                     .values_list("agency_id")
                 )
-            try:
-                sql, part_params = per_period.query.sql_with_params()
-            except EmptyResultSet:  # a scope without agencies
-                continue
+            sql, part_params = per_period.query.sql_with_params()
             # The ORM compiled `sql`; the role travels as a parameter.
             parts.append(f"SELECT agency_id, %s AS role FROM ({sql}) p")  # noqa: S608
             params += [role, *part_params]
