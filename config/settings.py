@@ -260,8 +260,8 @@ DANVAN_RATE_LIMITS = {
 # is put back for another one (core.tick.requeue_stale_tasks). Longer than the longest job.
 DANVAN_TASK_LEASE_SECONDS = int(env_str("DANVAN_TASK_LEASE_SECONDS", "1800"))
 # A cache shared by every web node (Redis) when REDIS_URL is set (pip install 'danvan[redis]');
-# otherwise each process keeps its own. Nothing relies on it for correctness: rate limits,
-# sessions and locks live in the database.
+# otherwise each process keeps its own. Nothing relies on the cache for correctness: sessions
+# and locks live in the database.
 CACHES = {
     "default": (
         {
@@ -272,3 +272,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Rate-limit counters (danvan/core/ratelimit.py): in Redis when REDIS_URL is set (one atomic
+# INCR+EXPIRE per hit instead of a database write), otherwise in the database. Same windows and
+# limits either way; every process of an instance must use the same place.
+DANVAN_RATELIMIT_REDIS_URL = env_str("REDIS_URL", "")

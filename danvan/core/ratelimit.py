@@ -1,5 +1,8 @@
-"""Fixed-window rate limits counted in the database (shared by every process), and a 429 page.
+"""Fixed-window rate limits shared by every process, and a 429 page.
 
+The counters live in Redis when `DANVAN_RATELIMIT_REDIS_URL` is set (REDIS_URL; one INCR and
+EXPIRE per hit, in one MULTI/EXEC round trip), else in the database (one upsert per hit). Both
+count the same windows the same way; only where the count is kept differs.
 Keys never hold a raw IP address or contact: `client_key` and `contact_key` store a salted hash.
 """
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,6 +37,8 @@ SUBMIT_PER_IP = Limit("submit:ip", 5, timedelta(hours=1))
 SUBMIT_PER_CONTACT = Limit("submit:contact", 3, timedelta(days=1))
 TRACK_PER_IP = Limit("track:ip", 30, timedelta(minutes=10))
 KEEP_BUCKETS_FOR = timedelta(days=1)
+# A Redis counter outlives its window by this much (clocks of several web nodes may differ).
+REDIS_SLACK_SECONDS = 60
 
 
 def _digest(kind: str, value: str) -> str:
@@ -87,16 +93,92 @@ def _upsert_sql(table: str) -> str:
     )
 
 
-def hit(*, key: str, limit: int, window: timedelta, now: dt.datetime | None = None) -> bool:
-    """Count one hit for `key` in the current window; False when it goes over `limit`."""
-    start = window_start(now or timezone.now(), window)
+def _db_count(key: str, start: dt.datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             _upsert_sql(RateLimitBucket._meta.db_table),
             [key, connection.ops.adapt_datetimefield_value(start)],
         )
-        count = cursor.fetchone()[0]
+        return cursor.fetchone()[0]
+
+
+_redis_clients: dict = {}
+
+
+def _redis():
+    """The Redis client for the counters (one connection pool per process), or None."""
+    url = getattr(settings, "DANVAN_RATELIMIT_REDIS_URL", "")
+    if not url:
+        return None
+    client = _redis_clients.get(url)
+    if client is None:
+        import redis  # the 'redis' extra; only needed when the counters live in Redis
+
+        client = _redis_clients[url] = redis.Redis.from_url(url)
+    return client
+
+
+def _forget_clients(**_kwargs) -> None:
+    _redis_clients.clear()
+
+
+setting_changed.connect(_forget_clients, dispatch_uid="danvan.core.ratelimit")
+
+
+def _redis_count(client, key: str, start: dt.datetime, window: timedelta, now) -> int:
+    """INCR and EXPIRE in one MULTI/EXEC: atomic, so a counter never lives on without its
+    expiry, and concurrent hits each get their own count."""
+    prefix = getattr(settings, "DANVAN_RATELIMIT_REDIS_PREFIX", "danvan:ratelimit:")
+    name = f"{prefix}{key}:{int((start - EPOCH).total_seconds())}"
+    ttl = int((start + window - now).total_seconds()) + REDIS_SLACK_SECONDS
+    with client.pipeline(transaction=True) as pipe:
+        count, _expiry_set = pipe.incr(name).expire(name, ttl).execute()
+    return count
+
+
+def backend() -> str:
+    """Where the counters are kept: "redis" or "database"."""
+    return "redis" if getattr(settings, "DANVAN_RATELIMIT_REDIS_URL", "") else "database"
+
+
+def hit(*, key: str, limit: int, window: timedelta, now: dt.datetime | None = None) -> bool:
+    """Count one hit for `key` in the current window; False when it goes over `limit`."""
+    now = now or timezone.now()
+    start = window_start(now, window)
+    client = _redis()
+    count = _redis_count(client, key, start, window, now) if client else _db_count(key, start)
     return count <= limit
+
+
+def check_then_read(limit: Limit, value: str, sql: str, params: list) -> tuple[bool, list[tuple]]:
+    """`check(limit, value)`, then the rows of the read-only `sql` when the hit is allowed.
+
+    Where the counters are in PostgreSQL both go in one statement (a round trip fewer on a page
+    the public can call at will); there `sql` is read even when the hit is refused, and its rows
+    are dropped. Elsewhere (Redis, SQLite) the count comes first and a refused hit reads nothing.
+    """
+    if _redis() is not None or connection.vendor != "postgresql":
+        if not check(limit, value):
+            return False, []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return True, cursor.fetchall()
+    start = window_start(timezone.now(), limit.window)
+    # The caller's statement is fixed SQL of its own module; the values are parameters.
+    combined = (
+        f"WITH hit AS ({_upsert_sql(RateLimitBucket._meta.db_table)}) "  # noqa: S608
+        "SELECT hit.count, q.* FROM hit "
+        f"LEFT JOIN (SELECT TRUE AS present, s.* FROM ({sql}) s) q ON TRUE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            combined,
+            [f"{limit.scope}:{value}", connection.ops.adapt_datetimefield_value(start), *params],
+        )
+        rows = cursor.fetchall()
+    if rows[0][0] > allowed(limit):
+        return False, []
+    return True, [row[2:] for row in rows if row[1] is not None]
 
 
 def allowed(limit: Limit) -> int:

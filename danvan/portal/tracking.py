@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import check_password
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
+from danvan.core import ratelimit
 from danvan.core.models import LegalRule
 from danvan.org.models import Agency
 from danvan.petitions import sealing
@@ -130,13 +131,16 @@ def _moment(value):
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-def tracking_row(code: str) -> TrackingRow | None:
-    """The case with tracking code `code` and its answer's state (one query)."""
-    rows = _rows(_sql()[0], [code])
+def _tracking_row(rows: list[tuple]) -> TrackingRow | None:
     if not rows:
         return None
     *head, answer_withdrawn = rows[0]
     return TrackingRow(*head, answer_withdrawn=bool(answer_withdrawn))
+
+
+def tracking_row(code: str) -> TrackingRow | None:
+    """The case with tracking code `code` and its answer's state (one query)."""
+    return _tracking_row(_rows(_sql()[0], [code]))
 
 
 def _phone_matches(case: TrackingRow | None, digits: str) -> bool:
@@ -151,15 +155,30 @@ def _phone_matches(case: TrackingRow | None, digits: str) -> bool:
     return any(len(phone) >= 4 and phone[-4:] == digits for phone in phones)
 
 
-def portal_find(*, code: str, factor: str) -> TrackingRow | None:
-    """The case's tracking row if `code` and its second factor (secret, or phone's last 4) match.
-
-    Always one query and one keyed hash, found or not, so timing tells nothing."""
-    case = tracking_row(code)
+def _matched(case: TrackingRow | None, code: str, factor: str) -> TrackingRow | None:
+    """`case` if `factor` is its secret (or its phone's last 4); always one keyed hash."""
     stored = case.tracking_secret_hash if case and case.tracking_secret_hash else ""
     secret_ok = tracking_check(code, factor, stored) and bool(stored)
     phone_ok = _phone_matches(case, factor)
     return case if case and (secret_ok or phone_ok) else None
+
+
+def portal_find(*, code: str, factor: str) -> TrackingRow | None:
+    """The case's tracking row if `code` and its second factor (secret, or phone's last 4) match.
+
+    Always one query and one keyed hash, found or not, so timing tells nothing."""
+    return _matched(tracking_row(code), code, factor)
+
+
+def portal_find_counted(
+    *, code: str, factor: str, limit: ratelimit.Limit, client: str
+) -> tuple[bool, TrackingRow | None]:
+    """`portal_find` after counting the client's hit of `limit`, both in one statement where the
+    counters are in PostgreSQL (`ratelimit.check_then_read`). (False, None) over the limit."""
+    allowed, rows = ratelimit.check_then_read(limit, client, _sql()[0], [code])
+    if not allowed:
+        return False, None
+    return True, _matched(_tracking_row(rows), code, factor)
 
 
 def _step_label(action: str, to_status: str) -> str:

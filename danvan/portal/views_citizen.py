@@ -2,19 +2,23 @@
 
 import datetime as dt
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from danvan.core import ratelimit  # also registers the core.prune_rate_limits tick hook
 from danvan.core.forms import add_service_errors
+from danvan.portal import page_shell, tracking
 from danvan.portal import services_citizen as services
-from danvan.portal import tracking
 from danvan.portal.forms_citizen import CONSENT_TEXT, SubmitForm, TrackForm
 
 RECEIPT_KEY = "portal_receipt"
@@ -110,17 +114,60 @@ def _public_view_html(case: tracking.TrackingRow) -> str:
     return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
 
 
+def _track_shell_context(found: bool) -> dict:
+    """What the track page's shell is rendered with: markers for the request's parts."""
+    return {
+        "form": TrackForm(
+            {"code": page_shell.marker("code"), "factor": page_shell.marker("factor")}
+        ),
+        "searched": True,
+        "found": page_shell.marker("found") if found else "",
+        "csrf_token": page_shell.marker("csrf"),
+    }
+
+
+def _track_answer(request, form: TrackForm, found: str) -> HttpResponse:
+    """The page for a valid lookup: from its shell (see page_shell) unless the request has
+    messages to show (the template renders those)."""
+    if len(get_messages(request)):
+        return render(
+            request, "portal/track.html", {"form": form, "searched": True, "found": found}
+        )
+    variant = "found" if found else "none"
+    shell = page_shell.shell(
+        "portal/track.html", variant, lambda: _track_shell_context(bool(found))
+    )
+    html = shell.fill(
+        {
+            "csrf": escape(get_token(request)),
+            "path": escape(request.get_full_path()),
+            "code": escape(form["code"].value()),
+            "factor": escape(form["factor"].value()),
+            "found": found,
+        }
+    )
+    return HttpResponse(html)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track_view(request):
     form = TrackForm(request.POST or None)
-    context = {"form": form, "searched": request.method == "POST", "found": ""}
+    if request.method == "POST" and form.is_valid():
+        # The hit is counted with the lookup (one round trip where the counters are in
+        # PostgreSQL); an invalid form still counts below, so every POST counts once.
+        allowed, case = tracking.portal_find_counted(
+            code=form.cleaned_data["code"],
+            factor=form.cleaned_data["factor"],
+            limit=ratelimit.TRACK_PER_IP,
+            client=ratelimit.client_key(request),
+        )
+        if not allowed:
+            return ratelimit.too_many_requests(request, ratelimit.TRACK_PER_IP)
+        return _track_answer(request, form, _public_view_html(case) if case else "")
     if request.method == "POST":
         refused = ratelimit.refuse_if_over(request, ratelimit.TRACK_PER_IP)
         if refused:
             return refused
-        if form.is_valid():
-            data = form.cleaned_data
-            case = tracking.portal_find(code=data["code"], factor=data["factor"])
-            context["found"] = _public_view_html(case) if case else ""
+    context = {"form": form, "searched": request.method == "POST", "found": ""}
     return render(request, "portal/track.html", context)

@@ -1,24 +1,37 @@
-"""Tracking lookups: a fixed, small number of queries; the cached public view of a case never
-outlives a move, an answer or a language switch; the rate limit holds for right secrets too."""
+"""Tracking lookups: a fixed, small number of round trips; the cached public view of a case
+never outlives a move, an answer or a language switch; the page served from its shell is the
+template's page; the rate limit (database or Redis) holds for right secrets too."""
+
+import re
 
 import pytest
 from django import forms
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.test import Client
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from danvan.core import ratelimit
+from danvan.core.models import RateLimitBucket
+from danvan.core.tests.redis_limiter import limiter, redis_limiter
 from danvan.org.models import Membership
 from danvan.petitions.models import Petition
 from danvan.petitions.services import petition_move
 from danvan.petitions.tests.conftest import Desk, eligible
+from danvan.portal import views_citizen
 from danvan.portal.forms_citizen import DirectTextInput, TrackForm
 from danvan.portal.models import PublicAnswer
 from danvan.portal.services_content import public_answer_publish, public_answer_withdraw
 from danvan.portal.tests.test_citizen import form_data, secret_from, submit, track
 from danvan.portal.tests.test_content import resolved
+from danvan.portal.tracking import portal_find
 
-__all__ = ["form_data"]  # a fixture, used by name
+__all__ = ["form_data", "limiter", "redis_limiter"]  # fixtures, used by name
 
 
 @pytest.fixture(autouse=True)
@@ -85,27 +98,111 @@ def test_it_caches_the_result_per_language(client, tracked):
     assert "Current status" in english and "Tình trạng" not in english
 
 
-def test_a_lookup_takes_three_queries_then_two_from_the_cache(tracked, django_assert_num_queries):
+def test_a_lookup_takes_two_round_trips_then_one_from_the_cache(
+    tracked, limiter, django_assert_num_queries
+):
     code, secret = tracked
     visitor = Client()  # no session: the submitter's session would add its own query
-    # The rate-limit counter, the case, then (for a found case) its deadline and public steps.
-    with django_assert_num_queries(3):
+    # The rate-limit counter and the case (one statement when the counter is in PostgreSQL,
+    # a Redis command when it is in Redis), then (for a found case) its deadline and public
+    # steps, unless the result is cached.
+    counter = 1 if limiter == "database" and connection.vendor != "postgresql" else 0
+    with django_assert_num_queries(2 + counter):
         assert "Tiếp nhận" in result_of(track(visitor, code, secret))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1 + counter):
         assert "Tiếp nhận" in result_of(track(visitor, code, secret))
     for wrong in ((code, "ABCDEFGH"), ("ZZZZZZZZZZ", secret)):
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1 + counter):
             assert "Không tìm thấy đơn" in result_of(track(visitor, *wrong))
+    assert RateLimitBucket.objects.filter(key__startswith="track:").exists() == (
+        limiter == "database"
+    )
 
 
-def test_the_rate_limit_refuses_the_right_secret_too_and_shows_nothing(client, tracked):
+def test_the_rate_limit_refuses_the_right_secret_too_and_shows_nothing(client, tracked, limiter):
     code, secret = tracked
     for _ in range(ratelimit.TRACK_PER_IP.count - 1):
         assert track(client, code, "ABCDEFGH", ip="192.0.2.7").status_code == 200
     assert "Tiếp nhận" in result_of(track(client, code, secret, ip="192.0.2.7"))  # the 30th
     refused = track(client, code, secret, ip="192.0.2.7")
     assert refused.status_code == 429 and "Tiếp nhận" not in refused.content.decode()
+    assert "Quá nhiều yêu cầu" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 600
     assert track(client, code, secret, ip="192.0.2.8").status_code == 200  # another client
+
+
+def test_every_post_counts_once_valid_or_not(client, tracked, limiter):
+    code, secret = tracked
+    for i in range(ratelimit.TRACK_PER_IP.count):
+        data = {"code": "", "factor": ""} if i % 2 else {"code": code, "factor": "ABCDEFGH"}
+        assert (
+            client.post(reverse("portal:track"), data, REMOTE_ADDR="192.0.2.9").status_code == 200
+        )
+    assert client.post(reverse("portal:track"), {}, REMOTE_ADDR="192.0.2.9").status_code == 429
+    assert track(client, code, secret, ip="192.0.2.9").status_code == 429
+    assert client.get(reverse("portal:track"), REMOTE_ADDR="192.0.2.9").status_code == 200
+
+
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
+
+
+def template_page(path: str, data: dict, language: str) -> str:
+    """The track page as the template renders it for a POST of `data` to `path`."""
+    form = TrackForm(data)
+    assert form.is_valid()
+    case = portal_find(code=form.cleaned_data["code"], factor=form.cleaned_data["factor"])
+    with translation.override(language):
+        found = views_citizen._public_view_html(case) if case else ""
+        request = RequestFactory().post(path, data)
+        context = {"form": form, "searched": True, "found": found}
+        return render_to_string("portal/track.html", context, request=request)
+
+
+def test_the_page_from_its_shell_is_the_templates_page(client, tracked):
+    code, secret = tracked
+    path = reverse("portal:track") + "?next=/a&b=<c>"
+    odd = "<b>\"&amp;'x"
+    for rounds, language in enumerate(("vi", "en", "vi")):
+        client.cookies["django_language"] = language
+        for data in (
+            {"code": code, "factor": secret},
+            {"code": code.lower(), "factor": f" {secret} "},
+            {"code": code, "factor": "ABCDEFGH"},
+            {"code": odd, "factor": odd},
+        ):
+            served = client.post(path, data, REMOTE_ADDR="192.0.2.20")
+            assert served.status_code == 200
+            assert not served.templates or rounds < 2  # built once, then from the shell
+            page = served.content.decode()
+            assert page.count("csrfmiddlewaretoken") == 2
+            assert CSRF_VALUE.sub(r"\1", page) == CSRF_VALUE.sub(
+                r"\1", template_page(path, data, language)
+            )
+
+
+def test_the_token_on_a_page_from_its_shell_passes_the_csrf_check(tracked):
+    code, secret = tracked
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(reverse("portal:track")).content.decode()
+    token = CSRF_VALUE.search(page).group(0).split('value="')[1][:-1]
+    for _ in range(2):
+        answer = visitor.post(
+            reverse("portal:track"), {"csrfmiddlewaretoken": token, "code": code, "factor": secret}
+        )
+        assert answer.status_code == 200 and "Tiếp nhận" in result_of(answer)
+        token = CSRF_VALUE.search(answer.content.decode()).group(0).split('value="')[1][:-1]
+    assert (
+        visitor.post(reverse("portal:track"), {"code": code, "factor": secret}).status_code == 403
+    )
+
+
+def test_a_pending_message_is_shown_and_used_up(client, tracked):
+    code, secret = tracked
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.INFO, "Xin chào bạn")])
+    page = track(client, code, secret).content.decode()
+    assert '<article role="status">Xin chào bạn</article>' in page and "Tiếp nhận" in page
+    assert "Xin chào bạn" not in track(client, code, secret).content.decode()
 
 
 @pytest.mark.parametrize(
