@@ -20,3 +20,11 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 if "DB_CONN_MAX_AGE" not in os.environ:
     DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# Prepared statements for the hand-written lookups on hot public paths (danvan/core/prepared.py:
+# the tracking lookup and the rate-limit counter): Django's own switch, off by default for
+# transaction poolers; this server connects to PostgreSQL directly. DB_PREPARE_THRESHOLD=off in
+# the environment measures without them.
+if os.environ.get("DB_PREPARE_THRESHOLD", "5") != "off":
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(  # noqa: F405
+        os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    )

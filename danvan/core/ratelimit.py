@@ -1,7 +1,7 @@
 """Fixed-window rate limits shared by every process, and a 429 page.
 
-The counters live in Redis when `DANVAN_RATELIMIT_REDIS_URL` is set (REDIS_URL; one INCR and
-EXPIRE per hit, in one MULTI/EXEC round trip), else in the database (one upsert per hit). Both
+The counters live in Redis when `DANVAN_RATELIMIT_REDIS_URL` is set (REDIS_URL; one script per
+hit: INCR, and EXPIRE on a window's first hit, atomically), else in the database (one upsert). Both
 count the same windows the same way; only where the count is kept differs.
 Keys never hold a raw IP address or contact: `client_key` and `contact_key` store a salted hash.
 """
@@ -18,6 +18,7 @@ from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 
+from danvan.core import prepared
 from danvan.core.models import RateLimitBucket
 from danvan.core.tick import tick_hook
 
@@ -94,28 +95,35 @@ def _upsert_sql(table: str) -> str:
 
 
 def _db_count(key: str, start: dt.datetime) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _upsert_sql(RateLimitBucket._meta.db_table),
-            [key, connection.ops.adapt_datetimefield_value(start)],
-        )
-        return cursor.fetchone()[0]
+    rows = prepared.fetch_all(
+        _upsert_sql(RateLimitBucket._meta.db_table),
+        [key, connection.ops.adapt_datetimefield_value(start)],
+    )
+    return rows[0][0]
 
 
 _redis_clients: dict = {}
 
+# INCR, and EXPIRE on the first hit of a window, as one script: atomic (a counter never lives on
+# without its expiry, concurrent hits each get their own count) and one command per hit.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
 
 def _redis():
-    """The Redis client for the counters (one connection pool per process), or None."""
+    """The counting script bound to this URL's Redis (one connection pool per process), or None."""
     url = getattr(settings, "DANVAN_RATELIMIT_REDIS_URL", "")
     if not url:
         return None
-    client = _redis_clients.get(url)
-    if client is None:
+    script = _redis_clients.get(url)
+    if script is None:
         import redis  # the 'redis' extra; only needed when the counters live in Redis
 
-        client = _redis_clients[url] = redis.Redis.from_url(url)
-    return client
+        script = _redis_clients[url] = redis.Redis.from_url(url).register_script(_COUNT_SCRIPT)
+    return script
 
 
 def _forget_clients(**_kwargs) -> None:
@@ -125,15 +133,11 @@ def _forget_clients(**_kwargs) -> None:
 setting_changed.connect(_forget_clients, dispatch_uid="danvan.core.ratelimit")
 
 
-def _redis_count(client, key: str, start: dt.datetime, window: timedelta, now) -> int:
-    """INCR and EXPIRE in one MULTI/EXEC: atomic, so a counter never lives on without its
-    expiry, and concurrent hits each get their own count."""
+def _redis_count(script, key: str, start: dt.datetime, window: timedelta, now) -> int:
     prefix = getattr(settings, "DANVAN_RATELIMIT_REDIS_PREFIX", "danvan:ratelimit:")
     name = f"{prefix}{key}:{int((start - EPOCH).total_seconds())}"
     ttl = int((start + window - now).total_seconds()) + REDIS_SLACK_SECONDS
-    with client.pipeline(transaction=True) as pipe:
-        count, _expiry_set = pipe.incr(name).expire(name, ttl).execute()
-    return count
+    return int(script(keys=[name], args=[ttl]))
 
 
 def backend() -> str:
@@ -160,9 +164,7 @@ def check_then_read(limit: Limit, value: str, sql: str, params: list) -> tuple[b
     if _redis() is not None or connection.vendor != "postgresql":
         if not check(limit, value):
             return False, []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return True, cursor.fetchall()
+        return True, prepared.fetch_all(sql, params)
     start = window_start(timezone.now(), limit.window)
     # The caller's statement is fixed SQL of its own module; the values are parameters.
     combined = (
@@ -170,12 +172,10 @@ def check_then_read(limit: Limit, value: str, sql: str, params: list) -> tuple[b
         "SELECT hit.count, q.* FROM hit "
         f"LEFT JOIN (SELECT TRUE AS present, s.* FROM ({sql}) s) q ON TRUE"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            combined,
-            [f"{limit.scope}:{value}", connection.ops.adapt_datetimefield_value(start), *params],
-        )
-        rows = cursor.fetchall()
+    rows = prepared.fetch_all(
+        combined,
+        [f"{limit.scope}:{value}", connection.ops.adapt_datetimefield_value(start), *params],
+    )
     if rows[0][0] > allowed(limit):
         return False, []
     return True, [row[2:] for row in rows if row[1] is not None]

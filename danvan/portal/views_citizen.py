@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from danvan.core import ratelimit  # also registers the core.prune_rate_limits tick hook
 from danvan.core.forms import add_service_errors
-from danvan.portal import page_shell, tracking
+from danvan.portal import page_shell, track_result, tracking
 from danvan.portal import services_citizen as services
 from danvan.portal.forms_citizen import CONSENT_TEXT, SubmitForm, TrackForm
 
@@ -109,9 +108,9 @@ def _public_view_html(case: tracking.TrackingRow) -> str:
     key = f"portal:track:{TRACK_VIEW_FORMAT}:{case.view_key}:{translation.get_language()}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string("portal/track_result.html", {"result": tracking.portal_track(case)})
+        html = track_result.render(tracking.portal_track(case))
         cache.set(key, html, TRACK_VIEW_TTL)
-    return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
+    return mark_safe(html)  # noqa: S308 - escaped by track_result.render
 
 
 def _track_shell_context(found: bool) -> dict:

@@ -36,9 +36,9 @@ def test_the_windows_are_fixed_and_the_same_in_both_places(limiter):
     assert ratelimit.hit(key="w", limit=2, window=WINDOW, now=last_second)
     assert not ratelimit.hit(key="w", limit=2, window=WINDOW, now=last_second)
     assert ratelimit.hit(key="w", limit=2, window=WINDOW, now=start + WINDOW)  # a new window
-    hour = dt.timedelta(hours=1)  # another window length: a count of its own
-    assert ratelimit.hit(key="w", limit=1, window=hour, now=start + WINDOW)
-    assert not ratelimit.hit(key="w", limit=1, window=hour, now=start + WINDOW)
+    assert ratelimit.hit(key="w", limit=2, window=WINDOW, now=start + WINDOW)
+    assert not ratelimit.hit(key="w", limit=2, window=WINDOW, now=start + WINDOW)
+    assert ratelimit.hit(key="w", limit=1, window=WINDOW, now=start - WINDOW)  # the one before
 
 
 def test_the_database_counter_writes_a_bucket_and_redis_none(limiter):

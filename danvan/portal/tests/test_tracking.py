@@ -2,6 +2,7 @@
 never outlives a move, an answer or a language switch; the page served from its shell is the
 template's page; the rate limit (database or Redis) holds for right secrets too."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -23,13 +24,13 @@ from danvan.org.models import Membership
 from danvan.petitions.models import Petition
 from danvan.petitions.services import petition_move
 from danvan.petitions.tests.conftest import Desk, eligible
-from danvan.portal import views_citizen
+from danvan.portal import track_result, views_citizen
 from danvan.portal.forms_citizen import DirectTextInput, TrackForm
 from danvan.portal.models import PublicAnswer
 from danvan.portal.services_content import public_answer_publish, public_answer_withdraw
 from danvan.portal.tests.test_citizen import form_data, secret_from, submit, track
 from danvan.portal.tests.test_content import resolved
-from danvan.portal.tracking import portal_find
+from danvan.portal.tracking import Tracked, portal_find
 
 __all__ = ["form_data", "limiter", "redis_limiter"]  # fixtures, used by name
 
@@ -232,3 +233,26 @@ def test_the_track_form_renders_its_errors_tied_to_the_inputs():
 def test_the_page_without_a_lookup_has_no_result(client, org_tree):
     page = client.get(reverse("portal:track")).content.decode()
     assert 'id="track-result"' not in page and 'name="factor"' in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_result_renders_like_its_template(language):
+    moment = dt.datetime(2026, 3, 31, 18, 30, 5, 123456, tzinfo=dt.UTC)  # 1/4 in Hà Nội
+    results = [
+        Tracked(code="ABCD234567", status="Tiếp nhận", steps=[]),
+        Tracked(
+            code='<b>"x&\'',
+            status=Petition.Status.ACCEPTED.label,
+            steps=[
+                {"at": moment, "label": "Tiếp nhận", "to_agency": ""},
+                {"at": moment + dt.timedelta(days=40), "label": "<i>", "to_agency": 'UB "A" & B'},
+            ],
+            due_on=dt.date(2026, 5, 4),
+            citation="Đ28, Luật <Khiếu nại>",
+            answer_url='/portal/answers/7/?a=1&b="2"',
+        ),
+    ]
+    with translation.override(language):
+        for result in results:
+            expected = render_to_string("portal/track_result.html", {"result": result})
+            assert track_result.render(result) == expected
