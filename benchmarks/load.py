@@ -118,6 +118,20 @@ def tracking_client(base: str, cases: list[tuple[str, str]]):
     return make
 
 
+def server_notes() -> dict:
+    """How the server under test counts rate limits, caches results and sends its lookups: the
+    benchmark settings read from the same environment the server gets."""
+    from benchmarks import settings as server
+
+    database = server.DATABASES["default"]
+    return {
+        "limiter": "redis" if server.DANVAN_RATELIMIT_REDIS_URL else "database",
+        "cache": server.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "prepared_statements": database.get("OPTIONS", {}).get("prepare_threshold") is not None,
+        "conn_health_checks": bool(database.get("CONN_HEALTH_CHECKS")),
+    }
+
+
 def tracking_throughput(cases: list[tuple[str, str]], *, seconds: float, workers: int) -> Result:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -137,5 +151,6 @@ def tracking_throughput(cases: list[tuple[str, str]], *, seconds: float, workers
         runs=track_ok,
         target="≥ 0.5× hello-world",
         notes={"failed": track_failed + hello_failed, "workers": workers, "threads": THREADS}
-        | {"seconds": seconds},
+        | {"seconds": seconds, "cases": len(cases)}
+        | server_notes(),
     )

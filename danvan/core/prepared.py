@@ -39,10 +39,12 @@ def _prepared_cursor():
 
 
 def allowed() -> bool:
-    """Whether this connection's deployment allows prepared statements (see the module)."""
+    """Whether this connection allows prepared statements (see the module); connects if needed.
+    psycopg prepares nothing on a connection whose prepare_threshold is None, Django's default."""
     if connection.vendor != "postgresql":
         return False
-    return connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+    connection.ensure_connection()
+    return connection.connection.prepare_threshold is not None
 
 
 def fetch_all(sql: str, params: list) -> list[tuple]:

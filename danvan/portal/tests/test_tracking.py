@@ -241,7 +241,7 @@ def test_the_result_renders_like_its_template(language):
     results = [
         Tracked(code="ABCD234567", status="Tiếp nhận", steps=[]),
         Tracked(
-            code='<b>"x&\'',
+            code="<b>\"x&'",
             status=Petition.Status.ACCEPTED.label,
             steps=[
                 {"at": moment, "label": "Tiếp nhận", "to_agency": ""},
@@ -256,3 +256,24 @@ def test_the_result_renders_like_its_template(language):
         for result in results:
             expected = render_to_string("portal/track_result.html", {"result": result})
             assert track_result.render(result) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_lookups_are_prepared_statements_where_the_deployment_allows_them(
+    client, tracked, monkeypatch
+):
+    code, secret = tracked
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", 5)  # OPTIONS, once connected
+    for _ in range(2):
+        assert "Tiếp nhận" in result_of(track(client, code, secret, ip="192.0.2.30"))
+        assert "Không tìm thấy đơn" in result_of(track(client, code, "ABCDEFGH", ip="192.0.2.30"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("tracking_code" in s and "ratelimitbucket" in s for s in statements)
+    assert any("LegalRule" in s or "legalrule" in s for s in statements)  # the public view
+    settings_limit = ratelimit.TRACK_PER_IP.count
+    for _ in range(settings_limit - 4):
+        track(client, code, secret, ip="192.0.2.30")
+    assert track(client, code, secret, ip="192.0.2.30").status_code == 429
