@@ -2,7 +2,9 @@
 
 The counters live in Redis when `DANVAN_RATELIMIT_REDIS_URL` is set (REDIS_URL; one script per
 hit: INCR, and EXPIRE on a window's first hit, atomically), else in the database (one upsert). Both
-count the same windows the same way; only where the count is kept differs.
+count the same windows the same way; only where the count is kept differs. Every process of an
+instance must count in the same place (DANVAN_RATELIMIT_REDIS_PREFIX separates instances or
+test runs that share one Redis).
 Keys never hold a raw IP address or contact: `client_key` and `contact_key` store a salted hash.
 """
 
@@ -102,7 +104,7 @@ def _db_count(key: str, start: dt.datetime) -> int:
     return rows[0][0]
 
 
-_redis_clients: dict = {}
+_redis_scripts: dict = {}
 
 # INCR, and EXPIRE on the first hit of a window, as one script: atomic (a counter never lives on
 # without its expiry, concurrent hits each get their own count) and one command per hit.
@@ -118,16 +120,16 @@ def _redis():
     url = getattr(settings, "DANVAN_RATELIMIT_REDIS_URL", "")
     if not url:
         return None
-    script = _redis_clients.get(url)
+    script = _redis_scripts.get(url)
     if script is None:
         import redis  # the 'redis' extra; only needed when the counters live in Redis
 
-        script = _redis_clients[url] = redis.Redis.from_url(url).register_script(_COUNT_SCRIPT)
+        script = _redis_scripts[url] = redis.Redis.from_url(url).register_script(_COUNT_SCRIPT)
     return script
 
 
 def _forget_clients(**_kwargs) -> None:
-    _redis_clients.clear()
+    _redis_scripts.clear()
 
 
 setting_changed.connect(_forget_clients, dispatch_uid="danvan.core.ratelimit")
