@@ -2,16 +2,15 @@
 
 import datetime as dt
 import functools
-import itertools
-import random
-from collections.abc import Iterator
+import time
+from contextlib import contextmanager
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from benchmarks.copy import Table, bulk_load
+from benchmarks.copy import BulkLoad, Table, reset_sequence
 from danvan.core.models import LegalRule, User
 from danvan.core.text import fold_text
 from danvan.org.models import AdministrativeUnit, Agency, Membership
@@ -40,25 +39,49 @@ PROVINCE_AGENCIES = [
     ("tcd", "Ban Tiếp công dân", Agency.Kind.PUBLIC_SERVICE_UNIT),
     ("mttq", "Ủy ban MTTQ Việt Nam", Agency.Kind.FATHERLAND_FRONT),
 ]
+TASK_COLUMNS = (
+    "id", "plan_id", "content_id", "title", "lead_agency_id", "due_on", "percent",
+    "completed_on", "search_text",
+)  # fmt: skip
+SESSION_COLUMNS = ("id", "agency_id", "leader_id", "role", "date", "place", "status")
+# The trigram index of the petitions' search text is the longest single build after a load
+# (43 s at 1M petitions, when the load itself takes about a minute): it is kept through the
+# load and filled by the petitions' own COPY, from a pending list merged every 32 MB, alongside
+# the generation of the rows.
+KEEP_INDEXES = ("petition_search_trgm_idx",)
+PETITION_STREAM = ("SET gin_pending_list_limit = '32MB'", "SET work_mem = '64MB'")
 
 
-_CUMULATIVE: dict[int, tuple[list, list]] = {}
+def choice_table(weights: dict) -> list:
+    """The keys of `weights` (whole numbers), each repeated its weight times: `t[int(random() *
+    len(t))]` draws a key with its weight, exactly as `random.choices` would, in one index."""
+    return [key for key, weight in weights.items() for _ in range(weight)]
 
 
-def weighted(rng: random.Random, weights: dict):
-    """A key of `weights` drawn with its weight (cumulative weights cached per table)."""
-    table = _CUMULATIVE.get(id(weights))
-    if table is None:
-        table = _CUMULATIVE[id(weights)] = (
-            list(weights),
-            list(itertools.accumulate(weights.values())),
-        )
-    return rng.choices(table[0], cum_weights=table[1])[0]
+def weighted(rng, weights: dict):
+    """A key of `weights` drawn with its weight (see `choice_table`)."""
+    table = choice_table(weights)
+    return table[int(rng.random() * len(table))]
 
 
-@functools.lru_cache(maxsize=4096)
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+class Days:
+    """Every day the data set may name, from a year before its first to four months after
+    `today`, as an index (`index(date)`), its ISO text (`iso[i]`), 09:00 local time of that day
+    as ISO text (`at[i]`) and its month (`month[i]`, counted from the first). Rows carry dates as
+    text, so PostgreSQL parses them and Python does no date arithmetic per row."""
+
+    def __init__(self, today: dt.date):
+        self.first = dt.date(today.year - YEARS - 1, 1, 1)
+        self.today = self.index(today)
+        tz = timezone.get_current_timezone()
+        days = [self.first + dt.timedelta(days=i) for i in range(self.today + 121)]
+        self.iso = [d.isoformat() for d in days]
+        self.at = [dt.datetime.combine(d, dt.time(9), tzinfo=tz).isoformat() for d in days]
+        base = self.first.year * 12
+        self.month = [d.year * 12 + d.month - 1 - base for d in days]
+
+    def index(self, day: dt.date) -> int:
+        return (day - self.first).days
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -71,36 +94,72 @@ class Builder:
     def __init__(self, *, rng, today, petitions, tasks, shares):
         self.rng, self.today, self.shares = rng, today, shares
         self.n_petitions, self.n_tasks = petitions, tasks
+        self.days = Days(today)
+        self.names = [
+            f"{family} {middle} {given}"
+            for family in shares.FAMILY
+            for middle in shares.MIDDLE
+            for given in shares.GIVEN
+        ]
         self.counts: dict[str, int] = {}
+        # Seconds per step, for the manifest: wall clock, and this process's CPU time (the rest
+        # is PostgreSQL's).
+        self.phases: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.duplicate_pairs: list[tuple[int, int]] = []
 
     def already_generated(self) -> bool:
         return Agency.objects.filter(code__startswith=PREFIX).exists()
 
+    @contextmanager
+    def phase(self, name: str):
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.phases[name] = round(time.perf_counter() - started, 2)
+            self.cpu[name] = round(time.process_time() - cpu, 2)
+
     def run(self) -> dict[str, int]:
-        if not AdministrativeUnit.objects.filter(scheme="2025", level="commune").exists():
-            call_command("import_units", "--all", verbosity=0)
-        self.rules = {r.code: r.pk for r in LegalRule.objects.order_by("valid_from")}
-        self.org()
-        with bulk_load([Task, ReceptionSession]):
+        with self.phase("units and organisation"):
+            if not AdministrativeUnit.objects.filter(scheme="2025", level="commune").exists():
+                call_command("import_units", "--all", verbosity=0)
+            self.rules = {r.code: r.pk for r in LegalRule.objects.order_by("valid_from")}
+            self.org()
             self.plans()
-            self.sessions()
         children = [Petitioner, SealedIdentity, Deadline, Transition, ReceptionVisit]
-        with bulk_load([Petition, *children]):
-            self.petitions()
+        load = BulkLoad([Task, ReceptionSession, Petition, *children], keep=KEEP_INDEXES)
+        try:
+            with self.phase("rows"):
+                self.tasks(load)
+                self.sessions(load)
+                self.petitions(load)
+                load.close_streams()
+        except BaseException as exc:
+            load.abandon(exc)
+            raise
+        with self.phase("vacuum and indexes"):
+            load.finish()
+            small = (Agency, User, Membership, Plan, ContentArea, AdministrativeUnit)
+            with connection.cursor() as cursor:
+                for model in small:
+                    # Statistics and the visibility map, as autovacuum would leave them on a
+                    # live database (index-only scans need the map).
+                    cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+        for name, count in load.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + count
         for model in (Agency, User, Membership, Plan, ContentArea, Task, Petition, Petitioner):
-            Table(model).reset_sequence()
+            reset_sequence(model)
         for model in (SealedIdentity, Deadline, Transition, ReceptionSession, ReceptionVisit):
-            Table(model).reset_sequence()
-        with connection.cursor() as cursor:
-            # Statistics and the visibility map, as autovacuum would leave them on a live
-            # database (index-only scans need the map).
-            cursor.execute("VACUUM ANALYZE")
+            reset_sequence(model)
+        self.index_seconds = load.seconds
         return self.counts
 
-    def _copy(self, model, rows: Iterator[dict], table: Table | None = None) -> None:
-        table = table or Table(model)
+    def _copy(self, table: Table, rows) -> None:
         self.counts[table.name] = self.counts.get(table.name, 0) + table.copy(rows)
+
+    def name(self) -> str:
+        return self.names[int(self.rng.random() * len(self.names))]
 
     # -- organisation --------------------------------------------------------------------------
 
@@ -109,197 +168,165 @@ class Builder:
         self.provinces = list(units.filter(level="province").order_by("code"))
         communes = units.filter(level="commune").order_by("code")
         self.communes = list(communes.values_list("pk", "parent_id", "name"))
-        agencies = Table(Agency)
+        agencies = Table(
+            Agency, ("id", "code", "name", "kind", "unit_id", "parent_id", "search_text")
+        )
         self.province_agencies: dict[int, list[int]] = {}
         self.commune_pc: dict[int, int] = {}
         rows = []
+
+        def agency(pk, code, name, kind, unit_id, parent_id):
+            rows.append((pk, PREFIX + code, name, kind, unit_id, parent_id, fold_text(name)))
+
         for province in self.provinces:
             ids = []
             for slug, name, kind in PROVINCE_AGENCIES:
                 pk = agencies.take_id()
                 ids.append(pk)
-                full = f"{name} {province.name}"
                 parent = ids[0] if kind == Agency.Kind.DEPARTMENT else None
-                rows.append(
-                    self._agency(pk, f"{slug}-{province.code}", full, kind, province.pk, parent)
-                )
+                code = f"{slug}-{province.code}"
+                agency(pk, code, f"{name} {province.name}", kind, province.pk, parent)
             self.province_agencies[province.pk] = ids
         for unit_id, parent_id, name in self.communes:
             pk = agencies.take_id()
             self.commune_pc[unit_id] = pk
-            rows.append(
-                self._agency(
-                    pk,
-                    f"pc-{unit_id}",
-                    f"Ủy ban nhân dân {name}",
-                    Agency.Kind.PEOPLES_COMMITTEE,
-                    unit_id,
-                    self.province_agencies[parent_id][0],
-                )
-            )
-        self._copy(Agency, iter(rows), agencies)
-        self.agency_ids = [r["id"] for r in rows]
+            province_pc = self.province_agencies[parent_id][0]
+            kind = Agency.Kind.PEOPLES_COMMITTEE
+            agency(pk, f"pc-{unit_id}", f"Ủy ban nhân dân {name}", kind, unit_id, province_pc)
+        self._copy(agencies, rows)
+        self.agency_ids = [r[0] for r in rows]
         self._people()
 
-    @staticmethod
-    def _agency(pk, code, name, kind, unit_id, parent_id) -> dict:
-        return {
-            "id": pk,
-            "code": PREFIX + code,
-            "name": name,
-            "kind": kind,
-            "unit_id": unit_id,
-            "parent_id": parent_id,
-            "search_text": fold_text(name),
-        }
-
     def _people(self) -> None:
-        users, members = Table(User), Table(Membership)
+        users = Table(User, ("id", "username", "password", "full_name", "is_active", "date_joined"))
+        members = Table(Membership, ("id", "user_id", "agency_id", "role"))
         password = make_password("bench-password-2026")
+        joined = timezone.now()
         self.officers: dict[int, int] = {}
         self.leaders: dict[int, int] = {}
         user_rows, member_rows = [], []
         for agency_id in self.agency_ids:
             for role in ("officer", "leader"):
                 pk = users.take_id()
-                user_rows.append(
-                    {
-                        "id": pk,
-                        "username": f"{PREFIX}{role}-{agency_id}",
-                        "password": password,
-                        "full_name": self._name(),
-                        "is_active": True,
-                        "date_joined": timezone.now(),
-                    }
-                )
-                member_rows.append(
-                    {"id": members.take_id(), "user_id": pk, "agency_id": agency_id, "role": role}
-                )
+                username = f"{PREFIX}{role}-{agency_id}"
+                user_rows.append((pk, username, password, self.name(), True, joined))
+                member_rows.append((members.take_id(), pk, agency_id, role))
                 (self.officers if role == "officer" else self.leaders)[agency_id] = pk
-        self._copy(User, iter(user_rows), users)
-        self._copy(Membership, iter(member_rows), members)
-
-    def _name(self) -> str:
-        s = self.shares
-        r = self.rng
-        return f"{r.choice(s.FAMILY)} {r.choice(s.MIDDLE)} {r.choice(s.GIVEN)}"
+        self._copy(users, user_rows)
+        self._copy(members, member_rows)
 
     # -- plans and tasks -----------------------------------------------------------------------
 
     def plans(self) -> None:
-        plans, contents = Table(Plan), Table(ContentArea)
-        plan_rows, content_rows, slots = [], [], []
+        plans = Table(
+            Plan,
+            (
+                *("id", "title", "number", "issuing_agency_id", "year", "period_start"),
+                *("period_end", "status", "search_text"),
+            ),
+        )
+        contents = Table(ContentArea, ("id", "plan_id", "number", "title"))
+        plan_rows, content_rows = [], []
+        self.slots = []
         for province in self.provinces:
             issuer = self.province_agencies[province.pk][0]
             for year in range(self.today.year - YEARS + 1, self.today.year + 1):
                 pk = plans.take_id()
                 title = f"Kế hoạch công tác dân vận chính quyền năm {year} — {province.name}"
-                plan_rows.append(
-                    {
-                        "id": pk,
-                        "title": title,
-                        "number": f"{pk}/KH-UBND",
-                        "issuing_agency_id": issuer,
-                        "year": year,
-                        "period_start": dt.date(year, 1, 1),
-                        "period_end": dt.date(year, 12, 31),
-                        "status": "in_progress",
-                        "search_text": fold_text(title),
-                    }
+                first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                number = f"{pk}/KH-UBND"
+                row = (
+                    pk,
+                    title,
+                    number,
+                    issuer,
+                    year,
+                    first,
+                    last,
+                    "in_progress",
+                    fold_text(title),
                 )
+                plan_rows.append(row)
                 for number in range(1, 8):
                     cid = contents.take_id()
-                    content_rows.append(
-                        {"id": cid, "plan_id": pk, "number": number, "title": f"Nội dung {number}"}
-                    )
-                    slots.append((pk, cid, year, province.pk))
-        self._copy(Plan, iter(plan_rows), plans)
-        self._copy(ContentArea, iter(content_rows), contents)
-        tasks = Table(Task)  # made before the COPY: no other query may run during one
-        self._copy(Task, self._tasks(slots, tasks), tasks)
+                    content_rows.append((cid, pk, number, f"Nội dung {number}"))
+                    self.slots.append((pk, cid, year, province.pk))
+        self._copy(plans, plan_rows)
+        self._copy(contents, content_rows)
 
-    def _tasks(self, slots, table: Table) -> Iterator[dict]:
-        communes_of: dict[int, list[int]] = {}
+    def tasks(self, load: BulkLoad) -> None:
+        table = Table(Task, TASK_COLUMNS)
+        write = load.stream(table).write
+        for row in self.task_rows(table):
+            write(row)
+
+    def task_rows(self, table: Table):
+        """The plans' tasks, dealt round the plans' content areas in turn."""
+        leads_of: dict[int, list[int]] = {p: a[:5] for p, a in self.province_agencies.items()}
         for unit_id, parent_id, _name in self.communes:
-            communes_of.setdefault(parent_id, []).append(self.commune_pc[unit_id])
-        rng = self.rng
+            leads_of[parent_id].append(self.commune_pc[unit_id])
+        random, take_id, days, today = self.rng.random, table.take_id, self.days, self.days.today
+        iso = days.iso
+        topics = [(t.lower(), folded(t.lower())) for t, _detail in self.shares.TOPICS]
+        percents = (0, 0, 20, 50, 80)
+        slots = [
+            (plan, content, days.index(dt.date(year, 1, 1)), leads_of[province])
+            for plan, content, year, province in self.slots
+        ]
         for i in range(self.n_tasks):
-            plan_id, content_id, year, province = slots[i % len(slots)]
-            lead = rng.choice(self.province_agencies[province][:5] + communes_of.get(province, []))
-            due = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
-            done = due < self.today and rng.random() < 0.8
-            completed = due + dt.timedelta(days=rng.randint(-20, 10)) if done else None
-            title = f"Nhiệm vụ {i + 1}: {rng.choice(self.shares.TOPICS)[0].lower()}"
-            yield {
-                "id": table.take_id(),
-                "plan_id": plan_id,
-                "content_id": content_id,
-                "title": title,
-                "lead_agency_id": lead,
-                "due_on": due,
-                "percent": 100 if done else rng.choice((0, 0, 20, 50, 80)),
-                "completed_on": completed,
-                "search_text": fold_text(title),
-            }
-
-    # -- petitions -----------------------------------------------------------------------------
-
-    def petitions(self) -> None:
-        from benchmarks.petitions import PetitionRows
-
-        rows = PetitionRows(self)
-        children = {
-            "p": (Petitioner, rows.petitioner_table),
-            "s": (SealedIdentity, rows.sealed_table),
-            "d": (Deadline, rows.deadline_table),
-            "t": (Transition, rows.transition_table),
-            "v": (ReceptionVisit, self.visit_table),
-        }
-        for petitions, kids in rows.chunks():
-            self._copy(Petition, iter(petitions), rows.petition_table)
-            for key, (model, table) in children.items():
-                self._copy(model, iter(kids[key]), table)
-        self.duplicate_pairs = rows.duplicate_pairs
+            plan_id, content_id, jan1, leads = slots[i % len(slots)]
+            lead = leads[int(random() * len(leads))]
+            due = jan1 + int(random() * 365)
+            done = due < today and random() < 0.8
+            completed = iso[due - 20 + int(random() * 31)] if done else None
+            topic, topic_folded = topics[int(random() * len(topics))]
+            percent = 100 if done else percents[int(random() * 5)]
+            yield (
+                take_id(), plan_id, content_id, f"Nhiệm vụ {i + 1}: {topic}", lead, iso[due],
+                percent, completed, f"nhiem vu {i + 1}: {topic_folded}",
+            )  # fmt: skip
 
     # -- reception -----------------------------------------------------------------------------
 
-    def sessions(self) -> None:
-        """A regular reception day a month for every commune's People's Committee."""
-        sessions = Table(ReceptionSession)
-        self.session_of: dict[tuple[int, int, int], int] = {}
-        self.visit_table = Table(ReceptionVisit)
+    def sessions(self, load: BulkLoad) -> None:
+        """A regular reception day a month for every commune's People's Committee; their ids by
+        (agency, month) in `session_of` for the visits."""
+        table = Table(ReceptionSession, SESSION_COLUMNS)
+        self.session_of: dict[int, int] = {}
+        write = load.stream(table).write
+        for row in self.session_rows(table):
+            write(row)
 
-        def rows():
-            start = self.today.replace(day=1) - dt.timedelta(days=365 * YEARS + 31)
-            for unit_id, _parent, _name in self.communes:
-                agency = self.commune_pc[unit_id]
-                day = start
-                while day <= self.today:
-                    pk = sessions.take_id()
-                    self.session_of[(agency, day.year, day.month)] = pk
-                    yield {
-                        "id": pk,
-                        "agency_id": agency,
-                        "leader_id": self.leaders[agency],
-                        "role": "commune_pc_chair",
-                        "date": day + dt.timedelta(days=self.rng.randrange(25)),
-                        "place": "Trụ sở Ủy ban nhân dân",
-                        "status": "held",
-                    }
-                    day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    def session_rows(self, table: Table):
+        days, random = self.days, self.rng.random
+        start = self.today.replace(day=1) - dt.timedelta(days=365 * YEARS + 31)
+        firsts = []  # `start`, then the first day of each month up to this one
+        day = start
+        while day <= self.today:
+            firsts.append(days.index(day))
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        iso, month, session_of = days.iso, days.month, self.session_of
+        place = "Trụ sở Ủy ban nhân dân"
+        for unit_id, _parent, _name in self.communes:
+            agency = self.commune_pc[unit_id]
+            leader = self.leaders[agency]
+            for first in firsts:
+                pk = table.take_id()
+                session_of[agency * 4096 + month[first]] = pk
+                date = iso[first + int(random() * 25)]
+                yield (pk, agency, leader, "commune_pc_chair", date, place, "held")
 
-        self._copy(ReceptionSession, rows(), sessions)
+    # -- petitions -----------------------------------------------------------------------------
 
-    def visit_row(self, petition_id, agency, day, kind) -> dict:
-        """The reception log row of a petition brought to the desk (Form 03)."""
-        return {
-            "id": self.visit_table.take_id(),
-            "agency_id": agency,
-            "session_id": self.session_of.get((agency, day.year, day.month)),
-            "visited_on": day,
-            "citizen_name": "[Bảo mật]" if kind == "denunciation" else self._name(),
-            "content": "Trình bày nội dung đơn",
-            "kind": kind if kind in VISIT_KINDS else "feedback",
-            "action": "accepted",
-            "petition_id": petition_id,
-        }
+    def petitions(self, load: BulkLoad) -> None:
+        from benchmarks.petitions import PetitionRows
+
+        rows = PetitionRows(self)
+        settings = {"petition": PETITION_STREAM}
+        rows.write(
+            {
+                key: load.stream(table, settings.get(key, ())).write
+                for key, table in rows.tables.items()
+            }
+        )
+        self.duplicate_pairs = rows.duplicate_pairs

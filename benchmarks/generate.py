@@ -7,7 +7,7 @@ shares in `benchmarks/shares.py` (kinds, channels, states by age, overdue cases,
 with their ground truth, 2 % mass petitions, sealed denunciations), reception sessions and
 visits. Rows go in with COPY (`benchmarks/copy.py`) in streams: memory stays flat.
 
-Usage: python -m benchmarks.generate --size 100k [--seed 2026]
+Usage: python -m benchmarks.generate --size 100k [--seed 2030]
 """
 
 import argparse
@@ -37,7 +37,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100k", help="number of petitions: 10k, 100k, 1m")
     parser.add_argument("--tasks", default="100k", help="number of plan tasks")
-    parser.add_argument("--seed", type=int, default=2026)
+    # The case-page benchmark (benchmarks/cases.py) opens an accepted case of the busiest
+    # commune; at SIZE=10k (CI) that commune has ~10 cases and whether one is accepted depends
+    # on the draw: under this seed it is (2026 gave none after the generator's draws changed).
+    parser.add_argument("--seed", type=int, default=2030)
     args = parser.parse_args(argv)
     django.setup()
     from django.conf import settings
@@ -72,6 +75,9 @@ def main(argv=None) -> int:
         "seconds": round(seconds, 1),
         "rows_per_second": round(total / seconds),
         "duplicates": "duplicates.json",
+        "phases": builder.phases,
+        "phases_cpu": builder.cpu,
+        "vacuum_and_index_seconds": builder.index_seconds,
     }
     # The dashboard's monthly rollups, as the worker builds them after a bulk load (timed
     # apart: they are not part of the generator's rate).
@@ -94,6 +100,9 @@ def main(argv=None) -> int:
     for table, count in counts.items():
         print(f"  {table:<28} {count:>10,}")
     print(f"{total:,} rows in {seconds:.1f} s = {total / seconds:,.0f} rows/s → {out / MANIFEST}")
+    print(
+        "  " + ", ".join(f"{k} {v} s (CPU {builder.cpu[k]} s)" for k, v in builder.phases.items())
+    )
     r = manifest["rollups"]
     print(f"rollups: {r['months']} months, {r['rows']:,} rows in {r['seconds']} s")
     return 0
