@@ -98,6 +98,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # pass in production would fail only in tests.
     # One file per process, so two test runs at once do not share (and break) one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_danvan_{os.getpid()}.sqlite3")}
+elif env_str("DB_PREPARE_THRESHOLD", ""):
+    # Prepared statements for the hand-written lookups on hot public paths (`core.prepared`):
+    # only with direct connections or a pooler that keeps them (PgBouncer ≥ 1.21 with
+    # max_prepared_statements). Off by default, as Django has it.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(
+        env_str("DB_PREPARE_THRESHOLD", "")
+    )
 # A read replica (PostgreSQL streaming replication) for dashboards, reports and exports: reads
 # inside `core.db_router.reading_from_replica()` go there; everything else to the primary.
 if env_str("REPLICA_DATABASE_URL", ""):
