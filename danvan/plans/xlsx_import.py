@@ -10,6 +10,7 @@ defaults, read from the model; the same transaction).
 """
 
 import hashlib
+import operator
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from danvan.plans.models import Plan, Task
 from danvan.plans.services import insert_task
 from danvan.plans.xlsx import COLUMN_BY_KEY, COLUMNS, DATA_SHEET, MAX_IMPORT_ROWS
 from danvan.plans.xlsx_reader import read_rows
-from danvan.plans.xlsx_rows import RowParser, TaskRow, codes_in_use
+from danvan.plans.xlsx_rows import CELL_KEYS, RowParser, TaskRow, codes_in_use
 
 # A 10 MB upload may not unpack to more than this: a guard against zip bombs.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -167,7 +168,10 @@ def _read_header(values: tuple | None, errors: list[RowError]) -> dict[str, int]
 
 
 def _is_blank(values) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+    for value in values:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
 
 
 def _read_body(
@@ -176,10 +180,14 @@ def _read_body(
     """Check each row; hand the good ones to `sink` (default: keep them in `result.rows`)."""
     sink = sink or result.rows.append
     count = 0
+    indexes = [positions[key] for key in CELL_KEYS]
+    width = max(indexes) + 1
+    pick = operator.itemgetter(*indexes)  # the template's cells in CELL_KEYS order, in C
+    labels = {key: COLUMN_BY_KEY[key].label for key in CELL_KEYS}
     for number, row in values:
         # Cells outside the template's columns (a note in column L) are ignored.
-        cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
-        if _is_blank(cells.values()):
+        cells = pick(row if len(row) >= width else row + (None,) * (width - len(row)))
+        if _is_blank(cells):
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
@@ -187,10 +195,11 @@ def _read_body(
             result.errors.append(RowError(message % {"max": MAX_IMPORT_ROWS}, row=number))
             return
         task_row, problems = parser.parse(number, cells)
-        result.errors.extend(
-            RowError(p.message, row=number, column=COLUMN_BY_KEY[p.key].label if p.key else "")
-            for p in problems
-        )
+        if problems:
+            result.errors.extend(
+                RowError(p.message, row=number, column=labels[p.key] if p.key else "")
+                for p in problems
+            )
         if task_row is not None:
             sink(task_row)
     if count == 0:
@@ -253,8 +262,18 @@ def _copy_insert(plan: Plan, rows: list[TaskRow]) -> None:
     meta = Task._meta
     through = Task.coordinating_agencies.through._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}  # one created_at for the batch
-    defaults["plan_id"] = plan.pk
+    # Each row starts as the defaults (one created_at for the batch), in COPY column order.
+    base = [None, *(f.get_default() for f in fields)]
+    index = {f.attname: i for i, f in enumerate(fields, start=1)}
+    base[index["plan_id"]] = plan.pk
+    content_at, search_at = index["content_id"], index["search_text"]
+    slots = {}  # a row's field name → (its column, whether it holds a related object)
+    for name in rows[0].fields:
+        field = meta.get_field(name)
+        slots[name] = (index[field.attname], field.is_relation)
+    # Task's own search-text rule (SearchableMixin.refresh_search_text) on plain values.
+    holder = SimpleNamespace(SEARCH_FIELDS=Task.SEARCH_FIELDS)
+    searched = [(name, index[meta.get_field(name).attname]) for name in Task.SEARCH_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -264,10 +283,17 @@ def _copy_insert(plan: Plan, rows: list[TaskRow]) -> None:
 
     def task_rows():
         for pk, row in zip(ids, rows, strict=True):
-            values = {**defaults, **row.fields, "content_id": row.content.pk}
-            values["lead_agency_id"] = values.pop("lead_agency").pk
-            values["search_text"] = _search_text(values)
-            yield [pk, *(values[f.attname] for f in fields)]
+            values = base.copy()
+            values[0] = pk
+            values[content_at] = row.content.pk
+            for name, value in row.fields.items():
+                at, related = slots[name]
+                values[at] = value.pk if related else value
+            for name, at in searched:
+                setattr(holder, name, values[at])
+            Task.refresh_search_text(holder)
+            values[search_at] = holder.search_text
+            yield values
 
     copy_rows(meta.db_table, [f.column for f in [meta.pk, *fields]], task_rows())
     m2m = Task.coordinating_agencies.field
@@ -276,14 +302,6 @@ def _copy_insert(plan: Plan, rows: list[TaskRow]) -> None:
         [m2m.m2m_column_name(), m2m.m2m_reverse_name()],
         ((pk, agency.pk) for pk, row in zip(ids, rows, strict=True) for agency in row.coordinating),
     )
-
-
-def _search_text(values: dict) -> str:
-    """Task's own search-text rule (SearchableMixin.refresh_search_text) on plain values."""
-    holder = SimpleNamespace(SEARCH_FIELDS=Task.SEARCH_FIELDS)
-    holder.__dict__.update((name, values[name]) for name in Task.SEARCH_FIELDS)
-    Task.refresh_search_text(holder)
-    return holder.search_text
 
 
 class _Writer:
