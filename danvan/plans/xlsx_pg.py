@@ -126,17 +126,23 @@ class PipelinedTaskInserts:
     def _params(self, rows: list[TaskRow]) -> list:
         columns = [[] for _ in range(len(self.row_fields) + 2)]
         content, search = columns[-2], columns[-1]
+        # A related object goes in by its key (read as a plain attribute, not through .pk).
+        keys = [f.target_field.attname if f.is_relation else None for f in self.row_fields]
+        named = list(zip(columns, [f.name for f in self.row_fields], keys, strict=False))
+        content_key = Task._meta.get_field("content").target_field.attname
+        agency_key = Task.coordinating_agencies.field.target_field.attname
         link_rows, link_agencies = [], []
         holder = _SearchHolder()
         for number, row in enumerate(rows, start=1):
-            for column, field in zip(columns, self.row_fields, strict=False):
-                value = row.fields[field.name]
-                column.append(value.pk if field.is_relation else value)
-            content.append(row.content.pk)
-            search.append(holder.search_text_of(row.fields))
+            fields = row.fields
+            for column, name, key in named:
+                value = fields[name]
+                column.append(value if key is None else getattr(value, key))
+            content.append(getattr(row.content, content_key))
+            search.append(holder.search_text_of(fields))
             for agency in row.coordinating:
                 link_rows.append(number)
-                link_agencies.append(agency.pk)
+                link_agencies.append(getattr(agency, agency_key))
         constants = []
         for field in self.constants:
             constants.append(self.plan.pk if field.attname == "plan_id" else field.get_default())

@@ -148,26 +148,21 @@ class AgencyIndex:
         self.by_code: dict[str, Agency] = {}
         self.by_name: dict[str, list[Agency]] = defaultdict(list)
         self.in_force: set[int] = set()
-        self.in_force_by_code: dict[str, Agency] = {}  # the common case, found in one look-up
         for agency in agencies:
             self.by_code[agency.code.lower()] = agency
             self.by_name[fold_text(agency.name)].append(agency)
             if (agency.valid_from is None or agency.valid_from <= today) and (
                 agency.valid_to is None or agency.valid_to >= today
             ):
-                self.in_force.add(agency.pk)
-        for code, agency in self.by_code.items():
-            if agency.pk in self.in_force:
-                self.in_force_by_code[code] = agency
+                self.in_force.add(agency.id)
 
     def find(self, text: str) -> Agency:
-        agency = self.in_force_by_code.get(text.lower())
-        if agency is not None:
-            return agency
         agency = self.by_code.get(text.lower())
+        if agency is not None and agency.id in self.in_force:
+            return agency  # the common case: a code in force
         if agency is None:
             named = self.by_name.get(fold_text(text), [])
-            named = [a for a in named if a.pk in self.in_force] or named
+            named = [a for a in named if a.id in self.in_force] or named
             if len(named) > 1:
                 raise Problem(
                     _("Several agencies are named “%(value)s”; write the agency's code instead.")
@@ -179,7 +174,7 @@ class AgencyIndex:
                 _("No agency has the code or name “%(value)s”; see the sheet “%(sheet)s”.")
                 % {"value": text, "sheet": REFERENCE_SHEET}
             )
-        if agency.pk not in self.in_force:
+        if agency.id not in self.in_force:
             raise Problem(_("The agency “%(value)s” is no longer in force.") % {"value": text})
         return agency
 
