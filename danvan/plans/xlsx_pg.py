@@ -62,7 +62,9 @@ class PipelinedTaskInserts:
         if self.stack is None:
             self._open(rows[0])
         with connection.wrap_database_errors:  # as Django's own cursor raises them
-            self.cursor.execute(self.sql, self._params(rows))
+            # Never a named prepared statement: PgBouncer's transaction pooling may hand the
+            # next import another server connection (docs/scaling.md).
+            self.cursor.execute(self.sql, self._params(rows), prepare=False)
 
     def pause(self) -> None:
         """Leave pipeline mode, waiting for every statement sent (raising the server's error)."""
