@@ -1,6 +1,6 @@
 """Bulk writes of prepared rows: PostgreSQL's COPY (formatted in C by psycopg), inside the
 caller's transaction. Used where thousands of derived rows are written at once (the dashboard's
-rollups, the XLSX task import)."""
+rollups)."""
 
 from collections.abc import Iterable, Sequence
 

@@ -5,17 +5,19 @@ with its Excel row and column heading, so a person fixes the whole file in one p
 contents and codes already used are looked up once, so checking costs no query per row.
 `import_tasks` checks and saves in the same streaming pass inside one transaction (flat memory
 for any file length) and rolls everything back if any row is wrong. One-off tasks are saved in
-batches: bulk_create, or on PostgreSQL two COPYs (several times faster; the same columns and
-defaults, read from the model; the same transaction).
+batches: on PostgreSQL one pipelined INSERT per batch (`xlsx_pg`: the server saves a batch while
+the next rows are read), elsewhere bulk_create; the same columns and defaults, read from the
+model; the same transaction.
 """
 
+import contextlib
 import hashlib
+import operator
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
-from types import SimpleNamespace
 from xml.parsers import expat
 
 from django.db import connection, transaction
@@ -23,13 +25,13 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from danvan.core.audit import audit_log
-from danvan.core.bulk import copy_rows
 from danvan.core.text import fold_text, normalize_text
 from danvan.plans.models import Plan, Task
 from danvan.plans.services import insert_task
 from danvan.plans.xlsx import COLUMN_BY_KEY, COLUMNS, DATA_SHEET, MAX_IMPORT_ROWS
+from danvan.plans.xlsx_pg import PipelinedTaskInserts
 from danvan.plans.xlsx_reader import read_rows
-from danvan.plans.xlsx_rows import RowParser, TaskRow, codes_in_use
+from danvan.plans.xlsx_rows import CELL_KEYS, RowParser, TaskRow, codes_in_use
 
 # A 10 MB upload may not unpack to more than this: a guard against zip bombs.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -167,7 +169,10 @@ def _read_header(values: tuple | None, errors: list[RowError]) -> dict[str, int]
 
 
 def _is_blank(values) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+    for value in values:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
 
 
 def _read_body(
@@ -176,10 +181,14 @@ def _read_body(
     """Check each row; hand the good ones to `sink` (default: keep them in `result.rows`)."""
     sink = sink or result.rows.append
     count = 0
+    indexes = [positions[key] for key in CELL_KEYS]
+    width = max(indexes) + 1
+    pick = operator.itemgetter(*indexes)  # the template's cells in CELL_KEYS order, in C
+    labels = {key: COLUMN_BY_KEY[key].label for key in CELL_KEYS}
     for number, row in values:
         # Cells outside the template's columns (a note in column L) are ignored.
-        cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
-        if _is_blank(cells.values()):
+        cells = pick(row if len(row) >= width else row + (None,) * (width - len(row)))
+        if _is_blank(cells):
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
@@ -187,10 +196,11 @@ def _read_body(
             result.errors.append(RowError(message % {"max": MAX_IMPORT_ROWS}, row=number))
             return
         task_row, problems = parser.parse(number, cells)
-        result.errors.extend(
-            RowError(p.message, row=number, column=COLUMN_BY_KEY[p.key].label if p.key else "")
-            for p in problems
-        )
+        if problems:
+            result.errors.extend(
+                RowError(p.message, row=number, column=labels[p.key] if p.key else "")
+                for p in problems
+            )
         if task_row is not None:
             sink(task_row)
     if count == 0:
@@ -227,11 +237,8 @@ def parse_rows(data: bytes, *, plan: Plan) -> ParseResult:
 
 
 def _bulk_insert(plan: Plan, rows: list[TaskRow]) -> None:
-    """Save one-off tasks and their coordinating agencies in bulk (COPY on PostgreSQL)."""
+    """Save one-off tasks and their coordinating agencies in bulk (not PostgreSQL: see xlsx_pg)."""
     if not rows:
-        return
-    if connection.vendor == "postgresql":
-        _copy_insert(plan, rows)
         return
     tasks = [Task(plan=plan, content=row.content, **row.fields) for row in rows]
     for task in tasks:
@@ -246,52 +253,12 @@ def _bulk_insert(plan: Plan, rows: list[TaskRow]) -> None:
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
 
 
-def _copy_insert(plan: Plan, rows: list[TaskRow]) -> None:
-    """The PostgreSQL path of `_bulk_insert`: the same columns and defaults as the model's
-    (read from Task._meta), ids drawn from the table's sequence first so the coordinating
-    agencies can point at them, then two COPYs; all inside the caller's transaction."""
-    meta = Task._meta
-    through = Task.coordinating_agencies.through._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}  # one created_at for the batch
-    defaults["plan_id"] = plan.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        ids = sorted(pk for (pk,) in cursor.fetchall())
-
-    def task_rows():
-        for pk, row in zip(ids, rows, strict=True):
-            values = {**defaults, **row.fields, "content_id": row.content.pk}
-            values["lead_agency_id"] = values.pop("lead_agency").pk
-            values["search_text"] = _search_text(values)
-            yield [pk, *(values[f.attname] for f in fields)]
-
-    copy_rows(meta.db_table, [f.column for f in [meta.pk, *fields]], task_rows())
-    m2m = Task.coordinating_agencies.field
-    copy_rows(
-        through.db_table,
-        [m2m.m2m_column_name(), m2m.m2m_reverse_name()],
-        ((pk, agency.pk) for pk, row in zip(ids, rows, strict=True) for agency in row.coordinating),
-    )
-
-
-def _search_text(values: dict) -> str:
-    """Task's own search-text rule (SearchableMixin.refresh_search_text) on plain values."""
-    holder = SimpleNamespace(SEARCH_FIELDS=Task.SEARCH_FIELDS)
-    holder.__dict__.update((name, values[name]) for name in Task.SEARCH_FIELDS)
-    Task.refresh_search_text(holder)
-    return holder.search_text
-
-
 class _Writer:
     """Saves checked rows in file order, one-off tasks in batches, while the file is read; stops
     saving (but not checking) at the first error, since the whole import will be rolled back."""
 
-    def __init__(self, plan: Plan, result: ParseResult):
-        self.plan, self.result = plan, result
+    def __init__(self, plan: Plan, result: ParseResult, store: PipelinedTaskInserts | None):
+        self.plan, self.result, self.store = plan, result, store
         self.taken = codes_in_use(plan)  # read under the plan's lock
         self.batch: list[TaskRow] = []
         self.rows = self.recurring = self.occurrences = 0
@@ -315,6 +282,8 @@ class _Writer:
                 self.flush()
             return
         self.flush()
+        if self.store is not None:
+            self.store.pause()
         insert_task(
             plan=self.plan,
             content=row.content,
@@ -326,9 +295,20 @@ class _Writer:
         self.occurrences += len(row.dates)
 
     def flush(self) -> None:
-        if not self.result.errors:
+        if self.result.errors:
+            pass
+        elif self.store is not None:
+            self.store.insert(self.batch)
+        else:
             _bulk_insert(self.plan, self.batch)
         self.batch = []
+
+
+def _store(plan: Plan):
+    """PostgreSQL saves batches in pipeline mode (xlsx_pg); other databases through the ORM."""
+    if connection.vendor == "postgresql":
+        return PipelinedTaskInserts(plan)
+    return contextlib.nullcontext()
 
 
 class _RolledBack(Exception):
@@ -346,9 +326,10 @@ def import_tasks(*, actor, plan: Plan, data: bytes) -> ImportResult:
         with transaction.atomic():
             # One import at a time per plan, so two uploads cannot both pass the code check.
             Plan.objects.select_for_update().get(pk=plan.pk)
-            writer = _Writer(plan, result)
-            _stream(data, plan, result, sink=writer.add)
-            writer.flush()
+            with _store(plan) as store:
+                writer = _Writer(plan, result, store)
+                _stream(data, plan, result, sink=writer.add)
+                writer.flush()
             if result.errors:
                 raise _RolledBack
             audit_log(

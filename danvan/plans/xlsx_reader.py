@@ -164,64 +164,97 @@ class SheetReader:
     def rows(self) -> Iterator[tuple[int, tuple]]:
         """Yield (Excel row number, values) for each row the sheet holds, in order."""
         done: list[tuple[int, tuple]] = []
-        parser = self._parser(done)
+        parser, idle = self._parser(done)
         with self.archive.open(self.path) as source:
             while chunk := source.read(CHUNK):
                 parser.Parse(chunk, False)
+                idle()
                 yield from done
                 done.clear()
             parser.Parse(b"", True)
         yield from done
 
     def _parser(self, done: list):
-        """An expat parser whose handlers append finished rows to `done`."""
+        """An expat parser whose handlers append finished rows to `done`, and a function to call
+        between chunks (it drops text read outside a value, so memory stays flat).
+
+        Lean on purpose, since it runs for every element of the sheet: character data goes
+        straight into a list (a C call, no Python frame), the handlers keep their state in local
+        variables, and a cell's style is looked at only for numbers."""
         parser = _expat_parser()
-        state = _State()
-        names = {f"{ns} {tag}": tag for ns in (MAIN, STRICT_MAIN) for tag in _TAGS}
+        text: list[str] = []
+        parser.CharacterDataHandler = text.append
+        tags = {f"{ns} {tag}": tag for ns in (MAIN, STRICT_MAIN) for tag in _TAGS}
+        strings, columns, number_style = self.strings, self.columns, self._number_style
+        row = 0
+        values: list = []
+        ref = kind = style = None
+        parts: list[str] = []
+        collecting = in_is = had_is = in_phonetic = False
 
         def start(name, attrs):
-            tag = names.get(name)
+            nonlocal row, values, ref, kind, style, parts, collecting, in_is, had_is, in_phonetic
+            tag = tags.get(name)
             if tag == "c":
-                state.start_cell(attrs)
-            elif tag == "v" or (tag == "t" and state.depth_is and not state.in_phonetic):
-                state.text = []
-            elif tag == "is":
-                state.depth_is = state.had_is = True
-            elif tag == "rPh":
-                state.in_phonetic = True
+                ref = attrs.get("r")
+                kind = attrs.get("t", "n")
+                style = attrs.get("s")
+                parts = []
+                had_is = False
+            elif tag == "v" or (tag == "t" and in_is and not in_phonetic):
+                text.clear()
+                collecting = True
             elif tag == "row":
-                state.start_row(attrs)
-
-        def text(data):
-            if state.text is not None:
-                state.text.append(data)
+                number = attrs.get("r")
+                row = int(number) if number else row + 1
+                values = []
+            elif tag == "is":
+                in_is = had_is = True
+            elif tag == "rPh":
+                in_phonetic = True
 
         def end(name):
-            tag = names.get(name)
-            if tag == "v" or tag == "t":
-                if state.text is not None:
-                    state.parts.append("".join(state.text))
-                    state.text = None
-            elif tag == "c":
-                self._end_cell(state)
-            elif tag == "is":
-                state.depth_is = False
-            elif tag == "rPh":
-                state.in_phonetic = False
+            nonlocal collecting, in_is, in_phonetic
+            tag = tags.get(name)
+            if tag == "c":
+                if kind == "s":
+                    value = strings[int(parts[0])] if parts and parts[0] else None
+                elif kind == "inlineStr":
+                    value = "".join(parts) if had_is else None
+                elif kind == "n":
+                    value = number_style(parts[0], style) if parts and parts[0] else None
+                else:
+                    value = _other_value(kind, parts[0]) if parts and parts[0] else None
+                present = len(values)
+                if not ref:
+                    column = present
+                elif (column := columns.get(ref.rstrip("0123456789"))) is None:
+                    column = self._column(ref)
+                if column == present:
+                    values.append(value)
+                elif column > present:
+                    values.extend([None] * (column - present))
+                    values.append(value)
+                else:
+                    values[column] = value
+            elif tag == "v" or tag == "t":
+                if collecting:
+                    parts.append("".join(text))
+                    collecting = False
             elif tag == "row":
-                done.append((state.row, tuple(state.values)))
+                done.append((row, tuple(values)))
+            elif tag == "is":
+                in_is = False
+            elif tag == "rPh":
+                in_phonetic = False
+
+        def idle():
+            if not collecting:
+                text.clear()
 
         parser.StartElementHandler = start
-        parser.CharacterDataHandler = text
         parser.EndElementHandler = end
-        return parser
-
-    def _end_cell(self, state: "_State") -> None:
-        column = self._column(state.ref) if state.ref else len(state.values)
-        value = self._value(state)
-        if column >= len(state.values):
-            state.values.extend([None] * (column - len(state.values) + 1))
-        state.values[column] = value
+        return parser, idle
 
     def _column(self, ref: str) -> int:
         letters = ref.rstrip("0123456789")
@@ -235,56 +268,24 @@ class SheetReader:
             index = self.columns[letters] = index - 1
         return index
 
-    def _value(self, state: "_State"):
-        kind, parts = state.kind, state.parts
-        if kind == "inlineStr":
-            return "".join(parts) if state.had_is else None
-        value = parts[0] if parts else ""
-        if not value:
-            return None
-        if kind == "n":
-            number = float(value) if "." in value or "E" in value or "e" in value else int(value)
-            if state.style in self.dates:
-                return from_excel(number, self.epoch, timedelta=state.style in self.durations)
-            return number
-        if kind == "s":
-            return self.strings[int(value)]
-        if kind == "b":
-            return bool(int(value))
-        if kind == "d":
-            return from_ISO8601(value)
-        return value  # "str" (a formula's text) and "e" (an error such as #N/A)
+    def _number_style(self, value: str, style: str | None):
+        """A number cell's value: a datetime (or timedelta) if its style shows a date."""
+        number = float(value) if "." in value or "E" in value or "e" in value else int(value)
+        index = int(style) if style else 0
+        if index in self.dates:
+            return from_excel(number, self.epoch, timedelta=index in self.durations)
+        return number
+
+
+def _other_value(kind: str, value: str):
+    if kind == "b":
+        return bool(int(value))
+    if kind == "d":
+        return from_ISO8601(value)
+    return value  # "str" (a formula's text) and "e" (an error such as #N/A)
 
 
 _TAGS = ("row", "c", "v", "is", "t", "rPh")
-
-
-class _State:
-    """Where the parser is: the row being read and the cell being read."""
-
-    __slots__ = (
-        *("row", "values", "ref", "kind", "style", "parts", "text"),
-        *("depth_is", "had_is", "in_phonetic"),
-    )
-
-    def __init__(self):
-        self.row, self.values = 0, []
-        self.text = None
-        self.depth_is = self.in_phonetic = False
-        self.start_cell({})
-
-    def start_row(self, attrs: dict) -> None:
-        number = attrs.get("r")
-        self.row = int(number) if number else self.row + 1
-        self.values = []
-
-    def start_cell(self, attrs: dict) -> None:
-        self.ref = attrs.get("r")
-        self.kind = attrs.get("t", "n")
-        style = attrs.get("s")
-        self.style = int(style) if style else 0
-        self.parts = []
-        self.had_is = False
 
 
 def read_rows(archive: zipfile.ZipFile, *, prefer: str) -> Iterator[tuple[int, tuple]]:

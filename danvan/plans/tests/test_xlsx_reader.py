@@ -153,6 +153,19 @@ def test_it_places_cells_by_their_reference_and_numbers_rows_without_one():
     assert ours(raw_xlsx(rows)) == {1: (None, None, 3), 2: (1, True)}
 
 
+def test_it_reads_text_across_chunks_and_leaves_out_the_layout_whitespace():
+    long = "Nhiệm vụ dài & khó " * 8_000  # longer than the reader's chunk
+    rows = (
+        '<row r="1">\n  <c r="A1" t="inlineStr">\n    <is>\n      <t xml:space="preserve">'
+        ' có  khoảng trắng </t>\n    </is>\n  </c>\n  <c r="B1">\n    <f>1+1</f>\n'
+        '    <v>2</v>\n  </c>\n  <c r="C1" t="s">\n    <v>0</v>\n  </c>\n</row>\n'
+        f'<row r="2"><c r="B2" t="inlineStr"><is><t>{escape(long)}</t></is></c></row>\n'
+    )
+    data = raw_xlsx(rows, strings=["một & hai"])
+    expected = {1: (" có  khoảng trắng ", 2, "một & hai"), 2: (None, long)}
+    assert ours(data) == openpyxls(data) == expected
+
+
 def test_it_refuses_a_document_type_declaration():
     sheet = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + SHEET.split("?>", 1)[1]
     with pytest.raises(ValueError):
