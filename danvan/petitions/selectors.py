@@ -6,16 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
 from danvan.core.paginator import CappedPaginator
-from danvan.core.statements import ShapeCache
+from danvan.core.statements import ShapeCache, plain_rows
 from danvan.core.text import fold_text
 from danvan.org.selectors import ALL, visible_agency_ids
 from danvan.petitions import workflow as wf
@@ -208,14 +207,7 @@ def inbox_page(
     qs = _inbox_queryset(user=user, filters=filters, today=today)
     page = CappedPaginator(qs, per_page, shapes=_INBOX_COUNTS).get_page(number)
     rows = _with_row_lookups(page.object_list).values_list(*ROW_COLUMNS)
-    try:
-        sql, params = _INBOX_PAGES.sql_with_params(rows)
-    except EmptyResultSet:
-        page.object_list = []
-        return page
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        page.object_list = inbox_rows(cursor.fetchall(), today=today)
+    page.object_list = inbox_rows(plain_rows(rows, _INBOX_PAGES), today=today)
     return page
 
 

@@ -6,11 +6,11 @@ import heapq
 from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
+from danvan.core.statements import plain_rows
 from danvan.org.models import AdministrativeUnit, Agency
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import Transition
@@ -50,22 +50,6 @@ def _names(model, ids: set, *fields: str) -> dict:
         for row in qs.values_list("pk", *fields).order_by()
         if row[0] in ids
     }
-
-
-def _tuples(qs: QuerySet) -> list[tuple]:
-    """The rows of a grouped `values_list` of ids, text and counts, read with a plain cursor:
-    Django's per-value converters cost more than the query itself over the national
-    dashboard's tens of thousands of groups. Ints and text only (SQLite returns dates as
-    text), in the order the queryset names them."""
-    try:
-        sql, params = qs.query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        if tuple(c[0] for c in cursor.description) != tuple(qs._fields):
-            raise ValueError("columns out of the queryset's order")
-        return cursor.fetchall()
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -215,7 +199,7 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
     rolled, spans = src.split(period)
     if rolled:
         sums = {c: Sum(c) for c in KIND_COLUMNS.values()}
-        for unit_id, n, *by_kind in _tuples(
+        for unit_id, n, *by_kind in plain_rows(
             src.rolled(Rollup.UNIT, rolled)
             .values("unit_id")
             .annotate(n=Sum("received"), **sums)
@@ -226,7 +210,7 @@ def _petition_breakdowns(src: Source, period: Period, totals: dict, outcomes: di
             if unit_id is not None:
                 by_unit_kind[unit_id] = by_kind
     if spans:
-        for unit_id, kind, channel, n in _tuples(
+        for unit_id, kind, channel, n in plain_rows(
             src.base.filter(m.received_in(spans))
             .values("unit_id", "kind", "channel")
             .annotate(n=Count("*"))
@@ -286,7 +270,7 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
 
     rolled, spans = src.split(period)
     if rolled:
-        for agency_id, received, mass, on_time, late in _tuples(
+        for agency_id, received, mass, on_time, late in plain_rows(
             src.own(rolled)
             .values("agency_id")
             .annotate(
@@ -323,7 +307,7 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
             entry = row(r["petition__agency_id"])
             entry["on_time"] += r["on_time"]
             entry["late"] += r["late"]
-    for agency_id, n in _tuples(
+    for agency_id, n in plain_rows(
         src.base.filter(m.petition_metric_q("open_overdue", period, today))
         .values("agency_id")
         .annotate(n=Count("*"))
@@ -345,7 +329,7 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
     by_status: dict[str, int] = {}
     tables: tuple[dict[int, dict], dict[int, dict]] = ({}, {})
     for table, key in zip(tables, ("content_id", "lead_agency_id"), strict=True):
-        for key_id, status, n in _tuples(
+        for key_id, status, n in plain_rows(
             due.values(key, "status").annotate(n=Count("*")).values_list(key, "status", "n")
             .order_by()
         ):  # fmt: skip

@@ -94,7 +94,7 @@ def test_periods_met_counted_in_sql_agree_with_the_rule(org_tree, make_member, s
 def test_plain_rows_keep_the_querysets_column_order(org_tree, make_member):
     from django.db.models import Count
 
-    from danvan.reports.selectors import _tuples
+    from danvan.core.statements import plain_rows as _tuples
 
     leader = make_member(org_tree.city, Membership.Role.LEADER)
     for day in (dt.date(2026, 1, 5), dt.date(2026, 1, 6)):
