@@ -16,10 +16,10 @@ DANVAN_RATE_LIMITS = {"track:ip": 10**9}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # As a gunicorn deployment runs (docs/operations.md): each worker keeps its connection instead of
 # opening one per request. Only views that touch the database are affected (not hello-world).
-# DB_CONN_MAX_AGE=0 in the environment measures the per-request connection instead.
+# DB_CONN_MAX_AGE=0 in the environment measures the per-request connection instead. Health checks
+# follow DB_CONN_HEALTH_CHECKS as in production (off by default; the round-3 results had them on).
 if "DB_CONN_MAX_AGE" not in os.environ:
     DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # Prepared statements for the hand-written lookups on hot public paths (danvan/core/prepared.py:
 # the tracking lookup and the rate-limit counter): Django's own switch, off by default for
 # transaction poolers; this server connects to PostgreSQL directly. DB_PREPARE_THRESHOLD=off in

@@ -84,6 +84,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'danvan.sqlite3'}"),
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "0")),
+        # A persistent connection checked with a round trip before each request's first query
+        # (off, as Django has it: after a database restart one request per process fails).
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -111,6 +114,7 @@ if env_str("REPLICA_DATABASE_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
         env_str("REPLICA_DATABASE_URL", ""),
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["danvan.core.db_router.ReplicaRouter"]

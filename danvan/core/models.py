@@ -201,7 +201,12 @@ class LegalRule(DatedModel):
 
     @property
     def citation(self) -> str:
-        return f"{self.article}, {self.law}"
+        return self.cite(self.article, self.law)
+
+    @staticmethod
+    def cite(article: str, law: str) -> str:
+        """How a rule is cited (e.g. "Đ28, Luật Khiếu nại 02/2011/QH13"), from its two parts."""
+        return f"{article}, {law}"
 
     def clean(self) -> None:
         others = LegalRule.objects.filter(code=self.code).exclude(pk=self.pk)

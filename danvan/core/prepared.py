@@ -47,8 +47,34 @@ def allowed() -> bool:
     return connection.connection.prepare_threshold is not None
 
 
+def _kept_cursor():
+    """One prepared cursor per database connection, kept for its life (a psycopg cursor runs any
+    number of statements); a new connection gets a new one."""
+    kept = getattr(connection, "_danvan_prepared_cursor", None)
+    if kept is None or kept.connection is not connection.connection or kept.closed:
+        kept = _prepared_cursor_class()(connection.connection)
+        connection._danvan_prepared_cursor = kept
+    return kept
+
+
 def fetch_all(sql: str, params: list) -> list[tuple]:
-    """The rows of `sql`, prepared on this connection when allowed."""
-    with _prepared_cursor() if allowed() else connection.cursor() as cursor:
+    """The rows of `sql`, prepared on this connection when allowed.
+
+    Prepared statements run on a kept cursor, without Django's per-call cursor wrapper (which
+    cost about as much CPU as the statement itself; measured in docs/performance.md) but with
+    what it does that matters here: the broken-transaction check and Django's error classes.
+    Where queries are being logged (DEBUG, tests counting them) or wrapped, the wrapper is used."""
+    connection.close_if_health_check_failed()  # before connecting, as Django's cursor() does
+    if not allowed():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    if connection.queries_logged or connection.execute_wrappers:
+        with _prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = _kept_cursor()
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -1,9 +1,9 @@
 """The found case's result, rendered by Python with the markup of portal/track_result.html.
 
-The tracking page renders it for every lookup whose result is not cached (a citizen looks a case
-up rarely, so mostly); going through the template engine (i18n tags, date filters in the current
-time zone) cost more than finding the case. The template stays the reference: a test renders
-both for the same results in both languages and compares them, so change them together.
+The tracking page renders it for every found case; going through the template engine (i18n tags,
+date filters in the current time zone) cost more than finding the case. The template stays the
+reference: a test renders both for the same results in both languages and compares them, so
+change them together.
 """
 
 from django.utils import timezone

@@ -3,6 +3,12 @@
 A wrong code and a wrong second factor get the same answer after the same work (one query, one
 keyed hash), so codes cannot be enumerated. The public view shows the status, the public steps,
 the open deadline and the published answer: never the content, a petitioner or an officer.
+
+The keyed hash of the submitted code and secret is computed before the query and sent with it:
+the statement returns the case's public view only where it equals the stored hash, so a lookup
+by secret is one round trip in all, and the view is never read for a wrong secret. A lookup by
+phone digits (checked after unsealing, in Python) or against a hash of the older scheme reads
+the view in a second query once the factor is known to match.
 """
 
 import datetime as dt
@@ -42,7 +48,12 @@ def tracking_hash(code: str, secret: str) -> str:
 def tracking_check(code: str, secret: str, stored: str) -> bool:
     """Whether `secret` matches `stored`; always one keyed hash (also for unknown codes).
     Hashes written before this scheme (Django password hashes) are still accepted."""
-    expected = tracking_hash(code, secret)
+    return _secret_matches(tracking_hash(code, secret), secret, stored)
+
+
+def _secret_matches(expected: str, secret: str, stored: str) -> bool:
+    """Whether `stored` is `expected` (the keyed hash of the submitted code and secret) or, for a
+    hash of the older scheme, a Django password hash of `secret`."""
     if stored.startswith(TRACKING_HASH_PREFIX):
         return hmac.compare_digest(stored, expected)
     return bool(stored) and check_password(secret.upper(), stored)
@@ -50,24 +61,14 @@ def tracking_check(code: str, secret: str, stored: str) -> bool:
 
 @dataclass(frozen=True)
 class TrackingRow:
-    """What a lookup reads of a case before the second factor is checked (one query): enough to
-    check it and to key the cached public view (`view_key`)."""
+    """What a lookup reads of a case to check its second factor and show its status."""
 
     pk: int
     tracking_code: str
     tracking_secret_hash: str
     status: str
-    version: int
     answer_id: int | None
     answer_withdrawn: bool
-
-    @property
-    def view_key(self) -> str:
-        """Everything the public view shows that can change, but the language. Every move of a
-        case (status, steps, deadlines) goes through `petition_move`, which bumps `version`; the
-        answer is published and withdrawn apart from moves. The code guards against a reused pk."""
-        answer = f"{self.answer_id or 0}{'w' if self.answer_withdrawn else ''}"
-        return f"{self.pk}:{self.tracking_code}:{self.version}:{answer}"
 
 
 @dataclass
@@ -89,19 +90,31 @@ class Tracked:
 # the whole execution.
 @functools.cache
 def _sql() -> tuple[str, str]:
-    """The case by code (with its answer's state); and, for a case shown, its open deadline and
-    public steps (one row per step, or one row)."""
+    """The case by code (with its answer's state) and, where its stored hash is the one sent, its
+    open deadline and public steps (one row per step, or one row; the view's columns NULL where
+    the hash differs); and the public view alone, by case id, for the other second factors."""
     tables = {
         model.__name__: model._meta.db_table
         for model in (Petition, PublicAnswer, Deadline, LegalRule, Transition, Agency)
     }
+    # Portable SQL (no LATERAL, for SQLite). The hash test sits in the outer joins' conditions:
+    # an existing code costs the same index probes whatever the secret, so timing tells no more
+    # than the answer does.
     case = (
-        "SELECT p.id, p.tracking_code, p.tracking_secret_hash, p.status, p.version, "
-        "a.id, a.is_withdrawn FROM {Petition} p LEFT JOIN {PublicAnswer} a ON a.petition_id = p.id "
+        "SELECT p.id, p.tracking_code, p.tracking_secret_hash, p.status, "
+        "a.id, a.is_withdrawn, d.due_on, r.article, r.law, t.at, t.action, t.to_status, g.name, "
+        "t.id FROM {Petition} p LEFT JOIN {PublicAnswer} a ON a.petition_id = p.id "
+        "LEFT JOIN {Deadline} d ON p.tracking_secret_hash = %s AND d.id = (SELECT n.id "
+        "FROM {Deadline} n WHERE n.petition_id = p.id AND n.met_on IS NULL "
+        "ORDER BY n.due_on, n.id LIMIT 1) "
+        "LEFT JOIN {LegalRule} r ON r.id = d.rule_id "
+        "LEFT JOIN {Transition} t ON p.tracking_secret_hash = %s AND t.petition_id = p.id "
+        "AND t.is_public = %s "
+        "LEFT JOIN {Agency} g ON g.id = t.target_agency_id "
         "WHERE p.tracking_code = %s"
     )
     view = (
-        "SELECT d.due_on, r.article, r.law, t.at, t.action, t.to_status, g.name "
+        "SELECT d.due_on, r.article, r.law, t.at, t.action, t.to_status, g.name, t.id "
         "FROM (SELECT CAST(%s AS BIGINT) AS pid) x "
         "LEFT JOIN {Deadline} d ON d.id = (SELECT n.id FROM {Deadline} n "
         "WHERE n.petition_id = x.pid AND n.met_on IS NULL ORDER BY n.due_on, n.id LIMIT 1) "
@@ -125,16 +138,32 @@ def _moment(value):
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
+CASE_COLUMNS = 6  # the case's columns in a row of the case statement; its public view follows
+
+
+def _case_params(code: str, expected: str) -> list:
+    return [expected, expected, True, code]
+
+
 def _tracking_row(rows: list[tuple]) -> TrackingRow | None:
     if not rows:
         return None
-    *head, answer_withdrawn = rows[0]
+    *head, answer_withdrawn = rows[0][:CASE_COLUMNS]
     return TrackingRow(*head, answer_withdrawn=bool(answer_withdrawn))
 
 
 def tracking_row(code: str) -> TrackingRow | None:
     """The case with tracking code `code` and its answer's state (one query)."""
-    return _tracking_row(prepared.fetch_all(_sql()[0], [code]))
+    return _tracking_row(prepared.fetch_all(_sql()[0], _case_params(code, "")))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A case whose second factor matched, and its public view's rows when the lookup read them
+    (a match by secret); None for the rows means `portal_track` reads them."""
+
+    case: TrackingRow
+    view_rows: list[tuple] | None = None
 
 
 def _phone_matches(case: TrackingRow | None, digits: str) -> bool:
@@ -149,30 +178,39 @@ def _phone_matches(case: TrackingRow | None, digits: str) -> bool:
     return any(len(phone) >= 4 and phone[-4:] == digits for phone in phones)
 
 
-def _matched(case: TrackingRow | None, code: str, factor: str) -> TrackingRow | None:
-    """`case` if `factor` is its secret (or its phone's last 4); always one keyed hash."""
+def _matched(rows: list[tuple], expected: str, factor: str) -> Found | None:
+    """The case of `rows` if `factor` is its secret (`expected` its keyed hash; the rows then
+    carry its public view) or its phone's last 4; None otherwise."""
+    case = _tracking_row(rows)
     stored = case.tracking_secret_hash if case and case.tracking_secret_hash else ""
-    secret_ok = tracking_check(code, factor, stored) and bool(stored)
+    if case and stored == expected and hmac.compare_digest(stored, expected):
+        return Found(case, [row[CASE_COLUMNS:] for row in rows])
+    secret_ok = _secret_matches(expected, factor, stored) and bool(stored)
     phone_ok = _phone_matches(case, factor)
-    return case if case and (secret_ok or phone_ok) else None
+    return Found(case) if case and (secret_ok or phone_ok) else None
 
 
-def portal_find(*, code: str, factor: str) -> TrackingRow | None:
-    """The case's tracking row if `code` and its second factor (secret, or phone's last 4) match.
+def portal_find(*, code: str, factor: str) -> Found | None:
+    """The case (and its public view, for a secret) if `code` and its second factor (secret, or
+    phone's last 4) match.
 
     Always one query and one keyed hash, found or not, so timing tells nothing."""
-    return _matched(tracking_row(code), code, factor)
+    expected = tracking_hash(code, factor)
+    return _matched(prepared.fetch_all(_sql()[0], _case_params(code, expected)), expected, factor)
 
 
 def portal_find_counted(
     *, code: str, factor: str, limit: ratelimit.Limit, client: str
-) -> tuple[bool, TrackingRow | None]:
+) -> tuple[bool, Found | None]:
     """`portal_find` after counting the client's hit of `limit`, both in one statement where the
     counters are in PostgreSQL (`ratelimit.check_then_read`). (False, None) over the limit."""
-    allowed, rows = ratelimit.check_then_read(limit, client, _sql()[0], [code])
+    expected = tracking_hash(code, factor)
+    allowed, rows = ratelimit.check_then_read(
+        limit, client, _sql()[0], _case_params(code, expected)
+    )
     if not allowed:
         return False, None
-    return True, _matched(_tracking_row(rows), code, factor)
+    return True, _matched(rows, expected, factor)
 
 
 def _step_label(action: str, to_status: str) -> str:
@@ -181,21 +219,34 @@ def _step_label(action: str, to_status: str) -> str:
     return Petition.Status(to_status).label
 
 
-def portal_track(case: TrackingRow) -> Tracked:
+def view_rows(found: Found) -> list[tuple]:
+    """The rows of the found case's public view: those read with it, or one query."""
+    if found.view_rows is not None:
+        return found.view_rows
+    return prepared.fetch_all(_sql()[1], [found.case.pk, True])
+
+
+def portal_track(found: Found) -> Tracked:
     """The public view of a found case: public steps, the current deadline, the published answer
-    (one query). Nothing else of the case is read: no content, no petitioner, no officer."""
-    rows = prepared.fetch_all(_sql()[1], [case.pk, True])
+    (read with the case, or one query). Nothing else of the case is read: no content, no
+    petitioner, no officer."""
+    case, rows = found.case, view_rows(found)
     due_on, article, law = rows[0][:3]
+    # In the order of the steps (the order of a join's rows is not guaranteed; the id breaks ties).
+    steps = sorted(
+        (_moment(at), step_id, action, to_status, agency)
+        for *_deadline, at, action, to_status, agency, step_id in rows
+        if action is not None
+    )
     return Tracked(
         code=case.tracking_code,
         status=Petition.Status(case.status).label,
         steps=[
-            {"at": _moment(at), "label": _step_label(action, to_status), "to_agency": agency}
-            for *_deadline, at, action, to_status, agency in rows
-            if action is not None
+            {"at": at, "label": _step_label(action, to_status), "to_agency": agency}
+            for at, _id, action, to_status, agency in steps
         ],
         due_on=_date(due_on) if case.status in wf.OPEN_STATES else None,
-        citation=LegalRule(article=article, law=law).citation if article else "",
+        citation=LegalRule.cite(article, law) if article else "",
         answer_url=_answer_url(case),
     )
 

@@ -3,12 +3,11 @@
 import datetime as dt
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -21,10 +20,6 @@ from danvan.portal import services_citizen as services
 from danvan.portal.forms_citizen import CONSENT_TEXT, SubmitForm, TrackForm
 
 RECEIPT_KEY = "portal_receipt"
-# A found case's rendered result is cached (see _public_view_html); bump the format when
-# portal/track_result.html changes, so a shared cache drops the old markup at deploy.
-TRACK_VIEW_FORMAT = 1
-TRACK_VIEW_TTL = 600
 
 
 def _kind_guides(form: SubmitForm) -> list[dict]:
@@ -99,18 +94,13 @@ def submit_done_view(request):
     return render(request, "portal/receipt.html", {"receipt": receipt, "due_on": due_on})
 
 
-def _public_view_html(case: tracking.TrackingRow) -> str:
-    """The found case's result, rendered once per case version, answer state and language.
+def _public_view_html(found: tracking.Found) -> str:
+    """The found case's result, rendered for each lookup from the rows read with the case.
 
-    The key holds everything the fragment shows that can change (a move bumps `version`; the
-    answer's id and withdrawal), so a cached copy is never older than the last move. What a move
-    does not touch (an agency's name, a rule's citation) may lag by at most the TTL."""
-    key = f"portal:track:{TRACK_VIEW_FORMAT}:{case.view_key}:{translation.get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = track_result.render(tracking.portal_track(case))
-        cache.set(key, html, TRACK_VIEW_TTL)
-    return mark_safe(html)  # noqa: S308 - escaped by track_result.render
+    Not cached: a citizen rarely looks the same case up twice in a row, so a cache mostly
+    missed, and its get and set (a round trip with Redis) cost as much as rendering (measured
+    with the benchmark's 500 distinct cases, docs/performance.md)."""
+    return mark_safe(track_result.render(tracking.portal_track(found)))  # noqa: S308 - escaped
 
 
 def _track_shell_context(found: bool) -> dict:
@@ -155,7 +145,7 @@ def track_view(request):
     if request.method == "POST" and form.is_valid():
         # The hit is counted with the lookup (one round trip where the counters are in
         # PostgreSQL); an invalid form still counts below, so every POST counts once.
-        allowed, case = tracking.portal_find_counted(
+        allowed, found = tracking.portal_find_counted(
             code=form.cleaned_data["code"],
             factor=form.cleaned_data["factor"],
             limit=ratelimit.TRACK_PER_IP,
@@ -163,7 +153,7 @@ def track_view(request):
         )
         if not allowed:
             return ratelimit.too_many_requests(request, ratelimit.TRACK_PER_IP)
-        return _track_answer(request, form, _public_view_html(case) if case else "")
+        return _track_answer(request, form, _public_view_html(found) if found else "")
     if request.method == "POST":
         refused = ratelimit.refuse_if_over(request, ratelimit.TRACK_PER_IP)
         if refused:

@@ -74,7 +74,7 @@ def test_it_submits_a_portal_petition_to_the_commune_committee_with_a_working_se
     assert petition.tracking_code == code
     assert (petition.channel, petition.agency) == ("portal", org_tree.commune_pc)
     assert petition.received_by is None and petition.kind == "complaint"
-    assert portal_find(code=code, factor=secret).pk == petition.pk
+    assert portal_find(code=code, factor=secret).case.pk == petition.pk
     assert portal_find(code=code, factor="WRONG234") is None
     consent = AuditEvent.objects.get(action="portal.consent")
     assert consent.changes["consent"]["version"] and consent.changes["consent"]["at"]

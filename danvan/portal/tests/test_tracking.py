@@ -1,12 +1,14 @@
-"""Tracking lookups: a fixed, small number of round trips; the cached public view of a case
-never outlives a move, an answer or a language switch; the page served from its shell is the
-template's page; the rate limit (database or Redis) holds for right secrets too."""
+"""Tracking lookups: one round trip for a lookup by secret (two by phone digits); the public view
+is read only for a matching second factor and shows a move, an answer or a language switch at
+once; the page served from its shell is the template's page; the rate limit (database or Redis)
+holds for right secrets too."""
 
 import datetime as dt
 import re
 
 import pytest
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -17,14 +19,14 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from danvan.core import ratelimit
+from danvan.core import prepared, ratelimit
 from danvan.core.models import RateLimitBucket
 from danvan.core.tests.redis_limiter import limiter, redis_limiter
 from danvan.org.models import Membership
 from danvan.petitions.models import Petition
 from danvan.petitions.services import petition_move
 from danvan.petitions.tests.conftest import Desk, eligible
-from danvan.portal import track_result, views_citizen
+from danvan.portal import track_result, tracking, views_citizen
 from danvan.portal.forms_citizen import DirectTextInput, TrackForm
 from danvan.portal.models import PublicAnswer
 from danvan.portal.services_content import public_answer_publish, public_answer_withdraw
@@ -52,13 +54,10 @@ def result_of(response) -> str:
     return response.content.decode().split('id="track-result"')[1]
 
 
-def test_it_shows_a_move_at_once_although_the_result_is_cached(
-    client, org_tree, tracked, make_member
-):
+def test_it_shows_a_move_at_once_with_the_steps_in_order(client, org_tree, tracked, make_member):
     code, secret = tracked
     before = result_of(track(client, code, secret))
     assert "Tiếp nhận" in before and "Đã thụ lý" not in before
-    assert "Tiếp nhận" in result_of(track(client, code, secret))  # now from the cache
     officer = make_member(org_tree.commune_pc, Membership.Role.OFFICER)
     petition = Petition.objects.get()
     for action, extra in (("classify", {"eligibility": eligible("complaint")}), ("accept", {})):
@@ -73,11 +72,11 @@ def test_it_shows_a_move_at_once_although_the_result_is_cached(
         )
     after = result_of(track(client, code, secret))
     assert "Đã thụ lý" in after and "Đ28, Luật Khiếu nại 02/2011/QH13" in after
+    steps = after.split('<ol class="timeline">')[1]
+    assert steps.index("Tiếp nhận") < steps.index("Đã thụ lý")
 
 
-def test_it_shows_and_hides_the_published_answer_although_the_result_is_cached(
-    client, org_tree, make_member
-):
+def test_it_shows_and_hides_the_published_answer_at_once(client, org_tree, make_member):
     desk = Desk(org_tree, make_member)
     petition = resolved(desk)
     code = petition.tracking_code
@@ -91,7 +90,7 @@ def test_it_shows_and_hides_the_published_answer_although_the_result_is_cached(
     assert answer.get_absolute_url() not in result_of(track(client, code, "1222"))
 
 
-def test_it_caches_the_result_per_language(client, tracked):
+def test_it_shows_the_result_in_the_visitors_language(client, tracked):
     code, secret = tracked
     assert "Tình trạng hiện tại" in result_of(track(client, code, secret))
     client.cookies["django_language"] = "en"
@@ -99,25 +98,62 @@ def test_it_caches_the_result_per_language(client, tracked):
     assert "Current status" in english and "Tình trạng" not in english
 
 
-def test_a_lookup_takes_two_round_trips_then_one_from_the_cache(
-    tracked, limiter, django_assert_num_queries
-):
+def test_a_lookup_by_secret_takes_one_round_trip(tracked, limiter, django_assert_num_queries):
     code, secret = tracked
     visitor = Client()  # no session: the submitter's session would add its own query
-    # The rate-limit counter and the case (one statement when the counter is in PostgreSQL,
-    # a Redis command when it is in Redis), then (for a found case) its deadline and public
-    # steps, unless the result is cached.
+    # The rate-limit counter, the case and (where the secret's hash matches) its deadline and
+    # public steps: one statement when the counter is in PostgreSQL; a Redis command first when
+    # it is in Redis; a counter statement first on SQLite.
     counter = 1 if limiter == "database" and connection.vendor != "postgresql" else 0
-    with django_assert_num_queries(2 + counter):
-        assert "Tiếp nhận" in result_of(track(visitor, code, secret))
-    with django_assert_num_queries(1 + counter):
-        assert "Tiếp nhận" in result_of(track(visitor, code, secret))
+    for _ in range(2):
+        with django_assert_num_queries(1 + counter):
+            assert "Tiếp nhận" in result_of(track(visitor, code, secret))
     for wrong in ((code, "ABCDEFGH"), ("ZZZZZZZZZZ", secret)):
         with django_assert_num_queries(1 + counter):
             assert "Không tìm thấy đơn" in result_of(track(visitor, *wrong))
     assert RateLimitBucket.objects.filter(key__startswith="track:").exists() == (
         limiter == "database"
     )
+
+
+def test_the_lookup_reads_the_public_view_only_for_the_right_secret(tracked):
+    code, secret = tracked
+    case_sql = tracking._sql()[0]
+    right = prepared.fetch_all(
+        case_sql, tracking._case_params(code, tracking.tracking_hash(code, secret))
+    )
+    wrong = prepared.fetch_all(
+        case_sql, tracking._case_params(code, tracking.tracking_hash(code, "ABCDEFGH"))
+    )
+    view = slice(tracking.CASE_COLUMNS, None)
+    assert [row[view] for row in wrong] == [(None,) * 8]  # one row: the case, and no view
+    assert all(row[view][4] for row in right)  # every public step's action
+    assert [row[: tracking.CASE_COLUMNS] for row in wrong] == [
+        row[: tracking.CASE_COLUMNS] for row in right[:1]
+    ]
+    assert portal_find(code=code, factor="ABCDEFGH") is None
+    assert portal_find(code=code, factor=secret).view_rows
+
+
+def test_a_lookup_by_phone_digits_or_an_older_hash_reads_the_view_in_a_second_query(
+    client, org_tree, make_member, tracked, django_assert_num_queries
+):
+    code, secret = tracked
+    petition = Petition.objects.get(tracking_code=code)
+    Petition.objects.filter(pk=petition.pk).update(
+        tracking_secret_hash=make_password(secret.upper())  # as stored before the keyed hash
+    )
+    with django_assert_num_queries(1):
+        found = portal_find(code=code, factor=secret)
+    assert found.view_rows is None
+    with django_assert_num_queries(1):
+        assert "Tiếp nhận" in views_citizen._public_view_html(found)
+    desk = Desk(org_tree, make_member)
+    by_phone = resolved(desk)
+    found = portal_find(code=by_phone.tracking_code, factor="1222")  # the phone's last 4
+    assert found.case.pk == by_phone.pk and found.view_rows is None
+    assert views_citizen._public_view_html(found).count("<li>") >= 3  # received … resolved
+    assert portal_find(code=by_phone.tracking_code, factor="1223") is None
 
 
 def test_the_rate_limit_refuses_the_right_secret_too_and_shows_nothing(client, tracked, limiter):
