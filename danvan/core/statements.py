@@ -65,3 +65,39 @@ def plain_rows(qs: QuerySet, shapes: ShapeCache | None = None) -> list[tuple]:
         if tuple(c[0] for c in cursor.description) != tuple(qs._fields):
             raise ValueError("columns out of the queryset's order")
         return cursor.fetchall()
+
+
+_GROUP_BY_ORDINALS = re.compile(r" GROUP BY (\d+(?:, \d+)*)$")
+
+
+def grouping_sets_rows(qs: QuerySet, sets: list[tuple[str, ...]]) -> list[tuple] | None:
+    """The rows of `qs` grouped by each of `sets` in one statement (PostgreSQL's GROUPING SETS:
+    one scan of the table however many groupings), or None where that is not possible (another
+    database, or a statement that does not end in a plain GROUP BY): the caller then groups once
+    per set.
+
+    `qs` is a `values_list` of key columns and aggregates, grouped by all its keys, e.g.
+    `tasks.values("a", "b", "s").annotate(n=Count("*")).values_list("a", "b", "s", "n")`; each set
+    names some of its keys. In a row, a key outside the row's set is None, so keys must be NOT
+    NULL columns for the caller to tell the sets apart."""
+    if connections[qs.db].vendor != "postgresql":
+        return None
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    match = _GROUP_BY_ORDINALS.search(sql)
+    fields = list(qs._fields)
+    if match is None or "%%" in sql:
+        return None
+    keys = fields[: len(match.group(1).split(", "))]
+    if match.group(1) != ", ".join(str(i) for i in range(1, len(keys) + 1)):
+        return None
+    if any(name not in keys for names in sets for name in names):
+        raise ValueError("a grouping set names a column the queryset does not group by")
+    clause = ", ".join(
+        "(" + ", ".join(str(keys.index(name) + 1) for name in names) + ")" for names in sets
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"{sql[: match.start()]} GROUP BY GROUPING SETS ({clause})", params)
+        return cursor.fetchall()

@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
-from danvan.core.statements import plain_rows
+from danvan.core.statements import grouping_sets_rows, plain_rows
 from danvan.org.models import AdministrativeUnit, Agency
 from danvan.petitions import workflow as wf
 from danvan.petitions.models import Transition
@@ -321,25 +321,23 @@ def _petitions_by_agency(src: Source, period: Period, today: dt.date) -> list[di
 
 
 def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
-    """Tasks due in the period by status, content and lead agency: one grouped query each for
-    the contents and the lead agencies (two small groupings cost less than building both
-    tables from one grouping by all three), then the contents' titles."""
+    """Tasks due in the period by status, content and lead agency: on PostgreSQL one statement
+    grouping by (content, status) and by (lead agency, status) in one scan; elsewhere one grouped
+    query each (two small groupings cost less than building both tables from one grouping by all
+    three); then the contents' titles."""
     due = m.task_base(scope, today).filter(m.task_metric_q(period))
     empty = {"total": 0} | dict.fromkeys(TASK_STATUSES, 0)
     by_status: dict[str, int] = {}
     tables: tuple[dict[int, dict], dict[int, dict]] = ({}, {})
-    for table, key in zip(tables, ("content_id", "lead_agency_id"), strict=True):
-        for key_id, status, n in plain_rows(
-            due.values(key, "status").annotate(n=Count("*")).values_list(key, "status", "n")
-            .order_by()
-        ):  # fmt: skip
-            entry = table.get(key_id)
-            if entry is None:
-                entry = table[key_id] = {"id": key_id} | empty
-            entry[status] += n
-            entry["total"] += n
-            if table is tables[0]:
-                by_status[status] = by_status.get(status, 0) + n
+    for table_index, key_id, status, n in _task_groups(due):
+        table = tables[table_index]
+        entry = table.get(key_id)
+        if entry is None:
+            entry = table[key_id] = {"id": key_id} | empty
+        entry[status] += n
+        entry["total"] += n
+        if table_index == 0:
+            by_status[status] = by_status.get(status, 0) + n
     contents, agencies = tables
     for c in ContentArea.objects.filter(pk__in=sorted(contents)).values(
         "id", "number", "title", "plan__title"
@@ -351,6 +349,23 @@ def _tasks(scope: m.Scope, period: Period, today: dt.date) -> dict:
         "by_content": sorted(contents.values(), key=lambda c: (c["plan"], c["number"])),
         "by_agency": list(agencies.values()),  # named and sorted by `_name_agencies`
     }
+
+
+def _task_groups(due: QuerySet):
+    """(0, content id, status, n) and (1, lead agency id, status, n) rows of `due`."""
+    keys = ("content_id", "lead_agency_id", "status")
+    both = due.values(*keys).annotate(n=Count("*")).values_list(*keys, "n").order_by()
+    rows = grouping_sets_rows(both, [("content_id", "status"), ("lead_agency_id", "status")])
+    if rows is not None:  # content and lead agency are never null: the other one marks the set
+        for content_id, agency_id, status, n in rows:
+            yield (0, content_id, status, n) if agency_id is None else (1, agency_id, status, n)
+        return
+    for index, key in enumerate(keys[:2]):
+        for key_id, status, n in plain_rows(
+            due.values(key, "status").annotate(n=Count("*")).values_list(key, "status", "n")
+            .order_by()
+        ):  # fmt: skip
+            yield index, key_id, status, n
 
 
 def _name_agencies(*tables: tuple[list[dict], str]) -> list[list[dict]]:

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from danvan.core.statements import ShapeCache
+from danvan.core.statements import ShapeCache, grouping_sets_rows
 from danvan.org.models import Agency
 from danvan.org.tests.factories import AgencyFactory
 
@@ -65,3 +65,27 @@ def test_a_different_shape_or_slice_is_compiled_afresh_and_nothing_matches_raise
     # No WHERE at all: compiled each time, never cached.
     assert cache.sql_with_params(Agency.objects.order_by("pk"))[0].count("WHERE") == 0
     assert len(cache._entries) == 3
+
+
+def test_grouping_sets_rows_are_the_groupings_one_by_one_or_none_off_postgresql():
+    for i, kind in enumerate(["department", "peoples_committee", "department", "department"]):
+        AgencyFactory(kind=kind, name=f"G{i % 2}")
+    keys = ("kind", "name")
+    grouped = Agency.objects.values(*keys).annotate(n=Count("*")).values_list(*keys, "n").order_by()
+    rows = grouping_sets_rows(grouped, [("kind",), ("name",)])
+    if connection.vendor != "postgresql":
+        assert rows is None
+        return
+    one_by_one = [
+        (kind, None, n)
+        for kind, n in Agency.objects.values("kind").annotate(n=Count("*")).values_list("kind", "n")
+    ] + [
+        (None, name, n)
+        for name, n in Agency.objects.values("name").annotate(n=Count("*")).values_list("name", "n")
+    ]
+    assert sorted(rows, key=repr) == sorted(one_by_one, key=repr)
+    assert (None, "G0", 2) in rows and ("department", None, 3) in rows
+    with pytest.raises(ValueError, match="does not group by"):
+        grouping_sets_rows(grouped, [("code",)])
+    assert grouping_sets_rows(grouped.filter(pk__in=[]), [("kind",)]) == []
+    assert grouping_sets_rows(grouped.order_by("kind"), [("kind",)]) is None  # not a plain tail
