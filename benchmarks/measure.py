@@ -96,3 +96,31 @@ def timed_result(name, app, *, baseline=None, baseline_name="raw SQL", repeat=20
         runs=repeat,
         **extra,
     )
+
+
+def machine_speed() -> dict:
+    """Two fixed yardsticks of how fast this machine is right now, taken before and after the
+    cases: the same code ran 2.2× slower on one 2-core machine of this class than on another, so
+    results from different sessions are compared through these, not side by side.
+    python_ms: a fixed pure-Python workload (best of 5); select1_us: the median round trip of
+    `SELECT 1` on the bench's database connection (200 runs)."""
+    from django.db import connection
+
+    def workload() -> int:
+        total = 0
+        for i in range(300_000):
+            total += (i * i) % 7
+        return total
+
+    python_ms = min(timings(workload, repeat=5))
+    with connection.cursor() as cursor:
+
+        def select1() -> None:
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+
+        round_trips = timings(select1, repeat=200, warmup=20)
+    return {
+        "python_ms": round(python_ms, 1),
+        "select1_us": round(percentile(round_trips, 50) * 1000),
+    }

@@ -105,6 +105,7 @@ def main(argv=None) -> int:
     from django.conf import settings
     from django.db import connection
 
+    from benchmarks.measure import machine_speed
     from danvan.core.runtime import freeze_startup_objects
 
     # What config/wsgi.py does in every web worker, so in-process cases run as a worker would.
@@ -120,6 +121,7 @@ def main(argv=None) -> int:
     manifest = json.loads(manifest_path.read_text())
     chosen = [c for c in args.only.split(",") if c] or list(_cases(args.quick))
     results = []
+    speed_before = machine_speed()
     started = time.perf_counter()
     for name in chosen:
         print(f"… {name}", file=sys.stderr, flush=True)
@@ -127,12 +129,19 @@ def main(argv=None) -> int:
         _judge(result)
         results.append(result)
     print(table(results))
+    speed = {"before": speed_before, "after": machine_speed()}
+    print(
+        "machine speed (lower is faster), before / after: Python workload "
+        f"{speed['before']['python_ms']} / {speed['after']['python_ms']} ms, SELECT 1 "
+        f"{speed['before']['select1_us']} / {speed['after']['select1_us']} µs"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg = cursor.fetchone()[0]
     out = {
         "dataset": manifest,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgres": pg},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgres": pg}
+        | {"speed": speed},
         "quick": args.quick,
         "seconds": round(time.perf_counter() - started, 1),
         "results": [r.as_dict() for r in results],
