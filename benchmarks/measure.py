@@ -52,6 +52,23 @@ def timings(fn: Callable[[], object], *, repeat: int, warmup: int = 1) -> list[f
     return out
 
 
+def interleaved_timings(
+    first: Callable[[], object], second: Callable[[], object], *, repeat: int, warmup: int = 1
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of `repeat` calls of each, alternating first and second, after `warmup`
+    unmeasured calls of each."""
+    for _ in range(warmup):
+        first()
+        second()
+    out: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, times in ((first, out[0]), (second, out[1])):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def peak_mb(fn: Callable[[], object]) -> float:
     """Peak Python heap (tracemalloc) during one call of `fn`, in MiB."""
     tracemalloc.start()
@@ -82,9 +99,13 @@ def raw(statements: list[tuple[str, list | tuple | None]]) -> Callable[[], None]
 
 
 def timed_result(name, app, *, baseline=None, baseline_name="raw SQL", repeat=20, **extra):
-    """A Result in milliseconds for `app` (and its `baseline`), with the app's peak memory."""
-    app_ms = timings(app, repeat=repeat)
-    base_ms = timings(baseline, repeat=repeat) if baseline else None
+    """A Result in milliseconds for `app` (and its `baseline`), with the app's peak memory.
+    The app and its baseline take turns, run by run, so a machine whose speed drifts during the
+    case (seen: ±30 % within a minute) slows both sides alike and the ratio stays fair."""
+    if baseline:
+        app_ms, base_ms = interleaved_timings(app, baseline, repeat=repeat)
+    else:
+        app_ms, base_ms = timings(app, repeat=repeat), None
     return Result(
         name=name,
         unit="ms",

@@ -34,6 +34,11 @@ def _setup_django() -> None:
     django.setup()
 
 
+# What the fixtures are named by (benchmarks/cases.py removes them after its run).
+PLAN_PREFIX = "Kế hoạch thử "
+USER_PREFIX = "bench-import-"
+
+
 def _fixtures(tag: str):
     """A user, AGENCIES agencies and a 2026 plan with CONTENTS contents, all named by `tag`."""
     from django.contrib.auth import get_user_model
@@ -41,7 +46,7 @@ def _fixtures(tag: str):
     from danvan.org.models import TWO_TIER_START, AdministrativeUnit, Agency
     from danvan.plans.services import content_add, plan_create
 
-    actor = get_user_model().objects.create(username=f"bench-{tag}")
+    actor = get_user_model().objects.create(username=f"{USER_PREFIX}{tag}")
     unit = AdministrativeUnit.objects.create(
         scheme="2025",
         level="province",
@@ -59,7 +64,7 @@ def _fixtures(tag: str):
     plan = plan_create(
         actor=actor,
         issuing_agency=Agency.objects.get(code=f"b{tag}-0"),
-        title=f"Kế hoạch thử {tag}",
+        title=f"{PLAN_PREFIX}{tag}",
         year=2026,
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
