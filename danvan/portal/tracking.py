@@ -183,7 +183,7 @@ def _matched(rows: list[tuple], expected: str, factor: str) -> Found | None:
     carry its public view) or its phone's last 4; None otherwise."""
     case = _tracking_row(rows)
     stored = case.tracking_secret_hash if case and case.tracking_secret_hash else ""
-    if case and stored == expected and hmac.compare_digest(stored, expected):
+    if case and stored and hmac.compare_digest(stored, expected):
         return Found(case, [row[CASE_COLUMNS:] for row in rows])
     secret_ok = _secret_matches(expected, factor, stored) and bool(stored)
     phone_ok = _phone_matches(case, factor)
