@@ -152,11 +152,6 @@ def _tracking_row(rows: list[tuple]) -> TrackingRow | None:
     return TrackingRow(*head, answer_withdrawn=bool(answer_withdrawn))
 
 
-def tracking_row(code: str) -> TrackingRow | None:
-    """The case with tracking code `code` and its answer's state (one query)."""
-    return _tracking_row(prepared.fetch_all(_sql()[0], _case_params(code, "")))
-
-
 @dataclass(frozen=True)
 class Found:
     """A case whose second factor matched, and its public view's rows when the lookup read them
