@@ -178,11 +178,11 @@ def _matched(rows: list[tuple], expected: str, factor: str) -> Found | None:
     carry its public view) or its phone's last 4; None otherwise."""
     case = _tracking_row(rows)
     stored = case.tracking_secret_hash if case and case.tracking_secret_hash else ""
-    if case and stored and hmac.compare_digest(stored, expected):
-        return Found(case, [row[CASE_COLUMNS:] for row in rows])
-    secret_ok = _secret_matches(expected, factor, stored) and bool(stored)
-    phone_ok = _phone_matches(case, factor)
-    return Found(case) if case and (secret_ok or phone_ok) else None
+    if case and stored and _secret_matches(expected, factor, stored):
+        # The statement read the view where the stored hash is the keyed one sent with it.
+        read_with_it = stored.startswith(TRACKING_HASH_PREFIX)
+        return Found(case, [row[CASE_COLUMNS:] for row in rows] if read_with_it else None)
+    return Found(case) if case and _phone_matches(case, factor) else None
 
 
 def portal_find(*, code: str, factor: str) -> Found | None:
